@@ -1,0 +1,1 @@
+//! Doris Thrift bindings (placeholder until generated).

@@ -1,0 +1,1 @@
+//! Raft group of the syncer fleet.

@@ -1,0 +1,1 @@
+//! The emulated cluster state and its semantics.

@@ -1,0 +1,1 @@
+//! Network front ends and process wiring.

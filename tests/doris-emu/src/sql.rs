@@ -1,0 +1,1 @@
+//! Doris SQL subset: lexer, AST and parser.
