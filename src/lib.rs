@@ -3,4 +3,8 @@
 //! Layout:
 //! - [`doris`]: clients for the Doris wire protocols (FE/BE Thrift, MySQL SQL, BE HTTP).
 
+pub mod api;
 pub mod doris;
+pub mod engine;
+pub mod job;
+pub mod manager;

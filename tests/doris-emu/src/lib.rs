@@ -14,3 +14,4 @@ pub mod cluster;
 pub mod result;
 pub mod server;
 pub mod sql;
+pub mod testing;

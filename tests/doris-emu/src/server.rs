@@ -1,1 +1,352 @@
-//! Network front ends and process wiring.
+//! Network front ends and process wiring: [`run`] binds every listener (MySQL query port,
+//! FE Thrift rpc port, FE http port, admin port, and per BE a Thrift be_port, an HTTP port
+//! and a placeholder brpc port), opens the [`Cluster`], then serves until shut down.
+
+pub mod admin;
+pub mod backend;
+pub mod be_http;
+pub mod fault;
+mod gc;
+mod identity;
+pub mod mysql;
+pub mod thrift;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::cluster::state::Frontend;
+use crate::cluster::{BackendConfig, Cluster, ClusterConfig};
+use fault::Faults;
+
+/// Everything [`run`] needs. Port 0 = pick a free port.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Address to bind and to advertise (SHOW BACKENDS, getBackendMeta, ...).
+    pub host: String,
+    /// MySQL port.
+    pub query_port: u16,
+    /// FE Thrift port.
+    pub rpc_port: u16,
+    /// FE http port.
+    pub fe_http_port: u16,
+    /// Admin HTTP port (fault injection, forced GC).
+    pub admin_port: u16,
+    /// Number of BEs (1–3).
+    pub be_count: usize,
+    /// BE i's Thrift port is `be_ports[i]` (missing or 0 = a free port).
+    pub be_ports: Vec<u16>,
+    /// BE i's HTTP port is `be_http_ports[i]` (missing or 0 = a free port).
+    pub be_http_ports: Vec<u16>,
+    /// BE i's brpc port is `brpc_ports[i]` (missing or 0 = a free port).
+    pub brpc_ports: Vec<u16>,
+    /// Journal directory (`None` = in memory).
+    pub data_dir: Option<PathBuf>,
+    /// First id of the catalog id allocator (make it differ between clusters).
+    pub id_base: i64,
+    /// Id of the first BE on first start (ids are persisted in the data dir).
+    pub be_id_base: i64,
+    /// Password of `root`.
+    pub root_password: String,
+    /// Cluster token; persisted (or generated) when absent.
+    pub cluster_token: Option<String>,
+    /// Period of the background binlog GC (`None` = disabled).
+    pub binlog_gc_interval: Option<Duration>,
+    /// Seed of the fault-injection RNG.
+    pub fault_seed: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            host: "127.0.0.1".into(),
+            query_port: 0,
+            rpc_port: 0,
+            fe_http_port: 0,
+            admin_port: 0,
+            be_count: 1,
+            be_ports: Vec::new(),
+            be_http_ports: Vec::new(),
+            brpc_ports: Vec::new(),
+            data_dir: None,
+            id_base: 100_000,
+            be_id_base: 10001,
+            root_password: String::new(),
+            cluster_token: None,
+            binlog_gc_interval: Some(Duration::from_secs(15)),
+            fault_seed: 0,
+        }
+    }
+}
+
+/// The ports of one BE, as printed in the startup JSON line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackendPorts {
+    /// Backend id.
+    pub id: i64,
+    /// Thrift BackendService port.
+    pub be_port: u16,
+    /// BE webserver port.
+    pub http_port: u16,
+    /// brpc port (a placeholder listener that accepts and closes).
+    pub brpc_port: u16,
+}
+
+/// Every bound port: the single JSON line `doris-emu` prints on stdout once ready.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ports {
+    /// Advertised host.
+    pub host: String,
+    /// MySQL port.
+    pub query_port: u16,
+    /// FE Thrift port.
+    pub rpc_port: u16,
+    /// FE http port.
+    pub fe_http_port: u16,
+    /// Admin HTTP port.
+    pub admin_port: u16,
+    /// The BEs, in order.
+    pub backends: Vec<BackendPorts>,
+}
+
+/// State shared by all front ends (cheap to clone).
+#[derive(Clone)]
+pub struct Shared {
+    /// The emulated cluster.
+    pub cluster: Cluster,
+    /// Runtime fault injection.
+    pub faults: Faults,
+    /// Password of `root` (never logged).
+    pub root_password: Arc<str>,
+    /// Cluster token (never logged).
+    pub cluster_token: Arc<str>,
+}
+
+/// Errors starting the emulator.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// A port could not be bound.
+    #[error("cannot bind {what} on {addr}: {source}")]
+    Bind {
+        /// Which listener.
+        what: String,
+        /// host:port.
+        addr: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// Bad configuration.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    /// The data dir could not be read or written.
+    #[error("data dir: {0}")]
+    DataDir(#[from] std::io::Error),
+    /// The cluster could not be opened (journal replay).
+    #[error("cannot open cluster: {0}")]
+    Cluster(String),
+}
+
+/// A running emulator.
+pub struct RunningEmu {
+    /// Bound ports.
+    pub ports: Ports,
+    /// The cluster (tests may inspect it directly).
+    pub cluster: Cluster,
+    /// The fault table.
+    pub faults: Faults,
+    stop: CancellationToken,
+    join: tokio::task::JoinHandle<()>,
+}
+
+impl RunningEmu {
+    /// Asks every server to stop (the same as the shutdown future completing).
+    pub fn stop(&self) {
+        self.stop.cancel();
+    }
+
+    /// Waits until every server has stopped.
+    pub async fn wait(self) {
+        if let Err(e) = self.join.await {
+            tracing::error!(error = %e, "server task failed");
+        }
+    }
+}
+
+async fn bind(host: &str, port: u16, what: &str) -> Result<TcpListener, ServerError> {
+    TcpListener::bind((host, port)).await.map_err(|source| ServerError::Bind {
+        what: what.to_string(),
+        addr: format!("{host}:{port}"),
+        source,
+    })
+}
+
+fn port_of(l: &TcpListener) -> u16 {
+    l.local_addr().map(|a| a.port()).unwrap_or(0)
+}
+
+fn nth(ports: &[u16], i: usize) -> u16 {
+    ports.get(i).copied().unwrap_or(0)
+}
+
+struct BeListeners {
+    ports: BackendPorts,
+    thrift: TcpListener,
+    http: TcpListener,
+    brpc: TcpListener,
+}
+
+async fn bind_backends(cfg: &ServerConfig, ids: &[i64]) -> Result<Vec<BeListeners>, ServerError> {
+    let mut out = Vec::new();
+    for (i, &id) in ids.iter().enumerate().take(cfg.be_count) {
+        let thrift = bind(&cfg.host, nth(&cfg.be_ports, i), "be_port").await?;
+        let http = bind(&cfg.host, nth(&cfg.be_http_ports, i), "be http_port").await?;
+        let brpc = bind(&cfg.host, nth(&cfg.brpc_ports, i), "brpc_port").await?;
+        let ports = BackendPorts {
+            id,
+            be_port: port_of(&thrift),
+            http_port: port_of(&http),
+            brpc_port: port_of(&brpc),
+        };
+        out.push(BeListeners { ports, thrift, http, brpc });
+    }
+    Ok(out)
+}
+
+fn cluster_config(cfg: &ServerConfig, ports: &Ports, token: &str) -> ClusterConfig {
+    let backends = ports
+        .backends
+        .iter()
+        .map(|b| BackendConfig {
+            id: b.id,
+            host: cfg.host.clone(),
+            be_port: i32::from(b.be_port),
+            http_port: i32::from(b.http_port),
+            brpc_port: i32::from(b.brpc_port),
+            heartbeat_port: 0,
+        })
+        .collect();
+    let frontend = Frontend {
+        host: cfg.host.clone(),
+        query_port: i32::from(ports.query_port),
+        rpc_port: i32::from(ports.rpc_port),
+        http_port: i32::from(ports.fe_http_port),
+        edit_log_port: 0,
+    };
+    ClusterConfig {
+        data_dir: cfg.data_dir.clone(),
+        backends,
+        id_base: cfg.id_base,
+        cluster_token: token.to_string(),
+        frontend,
+        root_password: cfg.root_password.clone(),
+    }
+}
+
+/// Binds every listener, opens the cluster and starts serving; returns once everything is
+/// bound (the ports are final). Serving stops when `shutdown` completes or
+/// [`RunningEmu::stop`] is called.
+pub async fn run(
+    cfg: ServerConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<RunningEmu, ServerError> {
+    if !(1..=3).contains(&cfg.be_count) {
+        return Err(ServerError::Config(format!("--be-count must be 1..3, got {}", cfg.be_count)));
+    }
+    let identity = identity::resolve(
+        cfg.data_dir.as_deref(),
+        cfg.be_count,
+        cfg.be_id_base,
+        cfg.cluster_token.as_deref(),
+    )?;
+    let query = bind(&cfg.host, cfg.query_port, "query_port").await?;
+    let rpc = bind(&cfg.host, cfg.rpc_port, "rpc_port").await?;
+    let fe_http = bind(&cfg.host, cfg.fe_http_port, "fe http_port").await?;
+    let admin = bind(&cfg.host, cfg.admin_port, "admin_port").await?;
+    let bes = bind_backends(&cfg, &identity.backend_ids).await?;
+    let ports = Ports {
+        host: cfg.host.clone(),
+        query_port: port_of(&query),
+        rpc_port: port_of(&rpc),
+        fe_http_port: port_of(&fe_http),
+        admin_port: port_of(&admin),
+        backends: bes.iter().map(|b| b.ports.clone()).collect(),
+    };
+    let ccfg = cluster_config(&cfg, &ports, &identity.cluster_token);
+    let cluster = tokio::task::spawn_blocking(move || Cluster::open(ccfg))
+        .await
+        .map_err(|e| ServerError::Cluster(e.to_string()))?
+        .map_err(|e| ServerError::Cluster(e.to_string()))?;
+    let shared = Shared {
+        cluster: cluster.clone(),
+        faults: Faults::new(cfg.fault_seed),
+        root_password: cfg.root_password.as_str().into(),
+        cluster_token: identity.cluster_token.as_str().into(),
+    };
+    let stop = CancellationToken::new();
+    let mut tasks = JoinSet::new();
+    tasks.spawn(mysql::serve(query, shared.clone(), stop.clone()));
+    let fe = Arc::new(thrift::fe::FrontendService::new(shared.clone()));
+    tasks.spawn(thrift::serve(rpc, fe, stop.clone()));
+    tasks.spawn(serve_http(fe_http, fe_http_router(), stop.clone()));
+    tasks.spawn(serve_http(admin, admin::router(shared.clone()), stop.clone()));
+    for be in bes {
+        let svc = Arc::new(thrift::be::BackendService::new(shared.clone(), be.ports.id));
+        tasks.spawn(thrift::serve(be.thrift, svc, stop.clone()));
+        let router = be_http::router(shared.clone(), be.ports.id, &be.ports);
+        tasks.spawn(serve_http(be.http, router, stop.clone()));
+        tasks.spawn(placeholder(be.brpc, stop.clone()));
+    }
+    if let Some(every) = cfg.binlog_gc_interval.filter(|d| !d.is_zero()) {
+        tasks.spawn(gc::periodic(shared.cluster.clone(), every, stop.clone()));
+    }
+    let join = tokio::spawn(supervise(tasks, shutdown, stop.clone()));
+    tracing::info!(?ports, data_dir = ?cfg.data_dir, "doris-emu serving");
+    Ok(RunningEmu { ports, cluster, faults: shared.faults, stop, join })
+}
+
+async fn supervise(
+    mut tasks: JoinSet<()>,
+    shutdown: impl Future<Output = ()> + Send,
+    stop: CancellationToken,
+) {
+    tokio::select! {
+        _ = shutdown => tracing::info!("shutdown requested"),
+        _ = stop.cancelled() => {}
+    }
+    stop.cancel();
+    while tasks.join_next().await.is_some() {}
+    tracing::info!("doris-emu stopped");
+}
+
+fn fe_http_router() -> axum::Router {
+    use axum::routing::get;
+    axum::Router::new().route(
+        "/api/health",
+        get(|| async { axum::Json(serde_json::json!({"code": 0, "msg": "success"})) }),
+    )
+}
+
+async fn serve_http(listener: TcpListener, router: axum::Router, stop: CancellationToken) {
+    let served = axum::serve(listener, router)
+        .with_graceful_shutdown(async move { stop.cancelled().await })
+        .await;
+    if let Err(e) = served {
+        tracing::warn!(error = %e, "http server failed");
+    }
+}
+
+/// Accepts and immediately closes connections: brpc is advertised but not spoken.
+async fn placeholder(listener: TcpListener, stop: CancellationToken) {
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => break,
+            accepted = listener.accept() => drop(accepted),
+        }
+    }
+}

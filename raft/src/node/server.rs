@@ -1,0 +1,51 @@
+//! The Raft gRPC server task of a node.
+
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tokio_stream::wrappers::TcpListenerStream;
+
+use crate::service::RaftServiceImpl;
+use crate::typ::Raft;
+
+/// A running gRPC server; stop it with [`GrpcServer::stop`].
+pub(crate) struct GrpcServer {
+    /// Dropping or sending stops accepting and drains in-flight RPCs.
+    stop_tx: oneshot::Sender<()>,
+    task: JoinHandle<()>,
+}
+
+impl GrpcServer {
+    /// Serves the Raft service of `raft` on `listener` until stopped.
+    pub(crate) fn spawn(raft: Raft, listener: TcpListener, max_message_size: usize) -> Self {
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let service = RaftServiceImpl::new(raft).into_server(max_message_size);
+        let incoming = TcpListenerStream::new(listener);
+        let task = tokio::spawn(async move {
+            let result = tonic::transport::Server::builder()
+                .tcp_nodelay(true)
+                .add_service(service)
+                .serve_with_incoming_shutdown(incoming, async {
+                    let _ = stop_rx.await;
+                })
+                .await;
+            if let Err(e) = result {
+                tracing::error!(error = %e, "Raft gRPC server failed.");
+            }
+        });
+        Self { stop_tx, task }
+    }
+
+    /// Stops the server: graceful first, then aborted if peers keep connections open.
+    pub(crate) async fn stop(self, grace: Duration) {
+        let _ = self.stop_tx.send(());
+        let mut task = self.task;
+        if tokio::time::timeout(grace, &mut task).await.is_err() {
+            tracing::warn!("Raft gRPC server did not drain in time; aborting it.");
+            task.abort();
+            let _ = task.await;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Generated code for `syncer.raft.v1`.
+#![allow(clippy::all, missing_docs)]
+tonic::include_proto!("syncer.raft.v1");

@@ -1,0 +1,413 @@
+//! Column types and typed values, with Doris-like validation of inserted literals.
+
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::fmt::Write as _;
+
+/// A column type. Types the emulator does not model (ARRAY, MAP, HLL, ...) are kept as
+/// [`SqlType::Other`] with their SQL text and hold string values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SqlType {
+    /// BOOLEAN.
+    Boolean,
+    /// TINYINT.
+    TinyInt,
+    /// SMALLINT.
+    SmallInt,
+    /// INT.
+    Int,
+    /// BIGINT.
+    BigInt,
+    /// LARGEINT (128 bit).
+    LargeInt,
+    /// FLOAT.
+    Float,
+    /// DOUBLE.
+    Double,
+    /// DECIMAL(precision, scale).
+    Decimal(u8, u8),
+    /// DATE.
+    Date,
+    /// DATETIME(scale).
+    DateTime(u8),
+    /// CHAR(n).
+    Char(u32),
+    /// VARCHAR(n).
+    Varchar(u32),
+    /// STRING / TEXT.
+    String,
+    /// Anything else, by its SQL text (e.g. `ARRAY<INT>`, `JSON`, `BITMAP`).
+    Other(String),
+}
+
+impl SqlType {
+    /// The type as Doris 2.1 prints it in SHOW CREATE TABLE / DESC (lower case).
+    pub fn to_sql(&self) -> String {
+        match self {
+            SqlType::Boolean => "boolean".into(),
+            SqlType::TinyInt => "tinyint".into(),
+            SqlType::SmallInt => "smallint".into(),
+            SqlType::Int => "int".into(),
+            SqlType::BigInt => "bigint".into(),
+            SqlType::LargeInt => "largeint".into(),
+            SqlType::Float => "float".into(),
+            SqlType::Double => "double".into(),
+            SqlType::Decimal(p, s) => format!("decimal({p},{s})"),
+            SqlType::Date => "date".into(),
+            SqlType::DateTime(0) => "datetime".into(),
+            SqlType::DateTime(s) => format!("datetime({s})"),
+            SqlType::Char(n) => format!("char({n})"),
+            SqlType::Varchar(n) => format!("varchar({n})"),
+            SqlType::String => "text".into(),
+            SqlType::Other(s) => s.to_lowercase(),
+        }
+    }
+
+    /// The primitive type name used in partition key strings (`types: [INT]`).
+    pub fn primitive_name(&self) -> String {
+        match self {
+            SqlType::Boolean => "BOOLEAN".into(),
+            SqlType::TinyInt => "TINYINT".into(),
+            SqlType::SmallInt => "SMALLINT".into(),
+            SqlType::Int => "INT".into(),
+            SqlType::BigInt => "BIGINT".into(),
+            SqlType::LargeInt => "LARGEINT".into(),
+            SqlType::Float => "FLOAT".into(),
+            SqlType::Double => "DOUBLE".into(),
+            SqlType::Decimal(..) => "DECIMAL128".into(),
+            SqlType::Date => "DATEV2".into(),
+            SqlType::DateTime(_) => "DATETIMEV2".into(),
+            SqlType::Char(_) => "CHAR".into(),
+            SqlType::Varchar(_) => "VARCHAR".into(),
+            SqlType::String => "STRING".into(),
+            SqlType::Other(s) => s.to_uppercase(),
+        }
+    }
+
+    /// True for integer types.
+    pub fn is_integer(&self) -> bool {
+        matches!(
+            self,
+            SqlType::TinyInt | SqlType::SmallInt | SqlType::Int | SqlType::BigInt | SqlType::LargeInt
+        )
+    }
+
+    /// The smallest value of the type, used as the implicit lower bound of the first
+    /// range partition (Doris prints e.g. `-2147483648` for INT).
+    pub fn min_value(&self) -> Value {
+        match self {
+            SqlType::TinyInt => Value::Int(i8::MIN as i128),
+            SqlType::SmallInt => Value::Int(i16::MIN as i128),
+            SqlType::Int => Value::Int(i32::MIN as i128),
+            SqlType::BigInt => Value::Int(i64::MIN as i128),
+            SqlType::LargeInt => Value::Int(i128::MIN),
+            SqlType::Date => Value::Str("0000-01-01".into()),
+            SqlType::DateTime(_) => Value::Str("0000-01-01 00:00:00".into()),
+            _ => Value::Str(String::new()),
+        }
+    }
+
+    /// Integer range of the type, if it is an integer type.
+    fn int_range(&self) -> Option<(i128, i128)> {
+        Some(match self {
+            SqlType::TinyInt => (i8::MIN as i128, i8::MAX as i128),
+            SqlType::SmallInt => (i16::MIN as i128, i16::MAX as i128),
+            SqlType::Int => (i32::MIN as i128, i32::MAX as i128),
+            SqlType::BigInt => (i64::MIN as i128, i64::MAX as i128),
+            SqlType::LargeInt => (i128::MIN, i128::MAX),
+            _ => return None,
+        })
+    }
+}
+
+/// A stored value. DATE/DATETIME are normalized strings (so they order correctly as text);
+/// DECIMAL is the unscaled integer (the scale comes from the column type).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Value {
+    /// SQL NULL.
+    Null,
+    /// BOOLEAN.
+    Bool(bool),
+    /// Any integer type.
+    Int(i128),
+    /// FLOAT / DOUBLE.
+    Float(f64),
+    /// DECIMAL, unscaled.
+    Decimal(i128),
+    /// Strings, dates, datetimes and unmodelled types.
+    Str(String),
+}
+
+/// An untyped literal as written in SQL, before coercion to a column type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lit {
+    /// NULL.
+    Null,
+    /// TRUE / FALSE.
+    Bool(bool),
+    /// A numeric literal, by its text.
+    Number(String),
+    /// A string literal.
+    Str(String),
+}
+
+impl Value {
+    /// True for NULL.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// Text form as Doris returns it on the MySQL text protocol; `None` for NULL.
+    pub fn render(&self, ty: &SqlType) -> Option<String> {
+        Some(match self {
+            Value::Null => return None,
+            Value::Bool(b) => if *b { "1" } else { "0" }.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => render_float(*f),
+            Value::Decimal(d) => match ty {
+                SqlType::Decimal(_, s) => render_decimal(*d, *s),
+                _ => d.to_string(),
+            },
+            Value::Str(s) => s.clone(),
+        })
+    }
+
+    /// Text form used inside partition keys and binlog SQL (`NULL` for null).
+    pub fn key_text(&self, ty: &SqlType) -> String {
+        self.render(ty).unwrap_or_else(|| "NULL".into())
+    }
+
+    /// Numeric view, for SUM/arithmetics; decimals are returned unscaled.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Int(i) | Value::Decimal(i) => Some(*i as f64),
+            Value::Float(f) => Some(*f),
+            Value::Bool(b) => Some(*b as i32 as f64),
+            Value::Str(s) => s.parse().ok(),
+            Value::Null => None,
+        }
+    }
+}
+
+fn render_float(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+/// Renders an unscaled decimal with `scale` fraction digits.
+pub fn render_decimal(unscaled: i128, scale: u8) -> String {
+    if scale == 0 {
+        return unscaled.to_string();
+    }
+    let neg = unscaled < 0;
+    let digits = unscaled.unsigned_abs().to_string();
+    let scale = scale as usize;
+    let padded = format!("{digits:0>width$}", width = scale + 1);
+    let (int, frac) = padded.split_at(padded.len() - scale);
+    let mut out = String::new();
+    if neg {
+        out.push('-');
+    }
+    let _ = write!(out, "{int}.{frac}");
+    out
+}
+
+/// Total order used for keys, sorting and comparisons (NULL first).
+pub fn cmp_values(a: &Value, b: &Value) -> Ordering {
+    use Value::*;
+    match (a, b) {
+        (Null, Null) => Ordering::Equal,
+        (Null, _) => Ordering::Less,
+        (_, Null) => Ordering::Greater,
+        (Int(x), Int(y)) | (Decimal(x), Decimal(y)) => x.cmp(y),
+        (Bool(x), Bool(y)) => x.cmp(y),
+        (Str(x), Str(y)) => x.cmp(y),
+        _ => match (a.as_f64(), b.as_f64()) {
+            (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
+            _ => format!("{a:?}").cmp(&format!("{b:?}")),
+        },
+    }
+}
+
+/// Lexicographic comparison of value tuples.
+pub fn cmp_rows(a: &[Value], b: &[Value]) -> Ordering {
+    for (x, y) in a.iter().zip(b) {
+        let o = cmp_values(x, y);
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// Stable FNV-1a hash of values, for bucketing rows (identical on every emulator).
+pub fn hash_values<'a>(values: impl Iterator<Item = &'a Value>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for v in values {
+        let text = format!("{v:?}");
+        for b in text.bytes().chain(std::iter::once(0xff)) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// Coerces a literal to `ty`, with Doris-like errors. `col` names the column in messages.
+pub fn coerce(lit: &Lit, ty: &SqlType, col: &str) -> Result<Value, String> {
+    let text = match lit {
+        Lit::Null => return Ok(Value::Null),
+        Lit::Bool(b) => return coerce_bool(*b, ty, col),
+        Lit::Number(s) | Lit::Str(s) => s.as_str(),
+    };
+    let bad = || format!("Invalid value '{text}' for column '{col}' of type {}", ty.to_sql());
+    match ty {
+        SqlType::Boolean => match text.to_ascii_lowercase().as_str() {
+            "1" | "true" => Ok(Value::Bool(true)),
+            "0" | "false" => Ok(Value::Bool(false)),
+            _ => Err(bad()),
+        },
+        SqlType::Float | SqlType::Double => {
+            text.trim().parse::<f64>().map(Value::Float).map_err(|_| bad())
+        }
+        SqlType::Decimal(p, s) => parse_decimal(text.trim(), *p, *s).ok_or_else(bad),
+        SqlType::Date => normalize_date(text).map(Value::Str).ok_or_else(bad),
+        SqlType::DateTime(_) => normalize_datetime(text).map(Value::Str).ok_or_else(bad),
+        SqlType::Char(n) | SqlType::Varchar(n) => {
+            if text.len() > *n as usize {
+                Err(format!(
+                    "Insert has filtered data in strict mode. The length of input value '{text}' \
+                     exceeds the column '{col}' length {n}"
+                ))
+            } else {
+                Ok(Value::Str(text.to_string()))
+            }
+        }
+        SqlType::String | SqlType::Other(_) => Ok(Value::Str(text.to_string())),
+        _ => coerce_int(text, ty, col),
+    }
+}
+
+fn coerce_bool(b: bool, ty: &SqlType, col: &str) -> Result<Value, String> {
+    match ty {
+        SqlType::Boolean => Ok(Value::Bool(b)),
+        t if t.is_integer() => Ok(Value::Int(b as i128)),
+        _ => coerce(&Lit::Str(b.to_string()), ty, col),
+    }
+}
+
+fn coerce_int(text: &str, ty: &SqlType, col: &str) -> Result<Value, String> {
+    let t = text.trim();
+    let parsed = t.parse::<i128>().ok().or_else(|| {
+        // Doris truncates numeric strings like "1.0" into integer columns.
+        t.parse::<f64>().ok().filter(|f| f.fract() == 0.0).map(|f| f as i128)
+    });
+    let (lo, hi) = ty.int_range().unwrap_or((i128::MIN, i128::MAX));
+    match parsed {
+        Some(v) if v >= lo && v <= hi => Ok(Value::Int(v)),
+        Some(_) => Err(format!(
+            "Insert has filtered data in strict mode. Number out of range[{text}]. \
+             type: {}, column: {col}",
+            ty.primitive_name()
+        )),
+        None => Err(format!("Invalid number format: {text} for column '{col}'")),
+    }
+}
+
+fn parse_decimal(text: &str, precision: u8, scale: u8) -> Option<Value> {
+    let (neg, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    if !int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let mut frac: String = frac.chars().take(scale as usize).collect();
+    while frac.len() < scale as usize {
+        frac.push('0');
+    }
+    let int = int.trim_start_matches('0');
+    if int.len() > (precision.saturating_sub(scale)) as usize {
+        return None;
+    }
+    let digits = format!("{int}{frac}");
+    let v: i128 = if digits.is_empty() { 0 } else { digits.parse().ok()? };
+    Some(Value::Decimal(if neg { -v } else { v }))
+}
+
+/// Normalizes `YYYY-M-D` (optionally with a time part, which DATE drops) to `YYYY-MM-DD`.
+pub fn normalize_date(text: &str) -> Option<String> {
+    let t = text.trim();
+    let date_part = t.split([' ', 'T']).next()?;
+    let (y, m, d) = split_ymd(date_part)?;
+    Some(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// Normalizes a datetime to `YYYY-MM-DD HH:MM:SS` (a bare date gets `00:00:00`).
+pub fn normalize_datetime(text: &str) -> Option<String> {
+    let t = text.trim();
+    let (date_part, time_part) = match t.split_once([' ', 'T']) {
+        Some((d, tm)) => (d, tm.trim()),
+        None => (t, "00:00:00"),
+    };
+    let (y, m, d) = split_ymd(date_part)?;
+    let time_main = time_part.split('.').next()?;
+    let mut hms = time_main.split(':').map(|p| p.parse::<u32>().ok());
+    let h = hms.next().flatten()?;
+    let mi = hms.next().flatten().unwrap_or(0);
+    let s = hms.next().flatten().unwrap_or(0);
+    if h > 23 || mi > 59 || s > 59 {
+        return None;
+    }
+    Some(format!("{y:04}-{m:02}-{d:02} {h:02}:{mi:02}:{s:02}"))
+}
+
+fn split_ymd(text: &str) -> Option<(u32, u32, u32)> {
+    let parts: Vec<&str> = if text.contains('-') {
+        text.split('-').collect()
+    } else if text.len() == 8 {
+        vec![&text[..4], &text[4..6], &text[6..]]
+    } else {
+        return None;
+    };
+    let [y, m, d] = parts.as_slice() else { return None };
+    let (y, m, d) = (y.parse().ok()?, m.parse().ok()?, d.parse::<u32>().ok()?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&m) || d == 0 || d > days[(m - 1) as usize] {
+        return None;
+    }
+    Some((y, m, d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_round_trip() {
+        let v = coerce(&Lit::Number("-1.5".into()), &SqlType::Decimal(10, 2), "c").unwrap();
+        assert_eq!(v, Value::Decimal(-150));
+        assert_eq!(v.render(&SqlType::Decimal(10, 2)).unwrap(), "-1.50");
+        assert_eq!(render_decimal(5, 3), "0.005");
+    }
+
+    #[test]
+    fn int_range_and_varchar_length_are_checked() {
+        assert!(coerce(&Lit::Number("128".into()), &SqlType::TinyInt, "c").is_err());
+        assert!(coerce(&Lit::Str("abcd".into()), &SqlType::Varchar(3), "c").is_err());
+        assert!(coerce(&Lit::Str("x".into()), &SqlType::Int, "c").is_err());
+        assert_eq!(
+            coerce(&Lit::Str("2024-1-2".into()), &SqlType::DateTime(0), "c").unwrap(),
+            Value::Str("2024-01-02 00:00:00".into())
+        );
+        assert!(coerce(&Lit::Str("2023-02-29".into()), &SqlType::Date, "c").is_err());
+    }
+}
