@@ -3,6 +3,7 @@
 //! ```text
 //! StartError                 RaftNode::start failed
 //! ├── Store(StoreError)      the data dir could not be opened
+//! ├── Listen { addr, source } the Raft gRPC listener could not be bound
 //! ├── Config(String)         invalid Raft timing / snapshot settings
 //! └── Raft(String)           openraft refused to start
 //!
@@ -48,6 +49,14 @@ pub enum StartError {
     /// The data dir could not be opened.
     #[error("open store: {0}")]
     Store(#[from] StoreError),
+    /// The Raft gRPC listener could not be bound or inspected.
+    #[error("raft listener {addr}: {source}")]
+    Listen {
+        /// The address.
+        addr: String,
+        /// Why.
+        source: std::io::Error,
+    },
     /// The Raft configuration is invalid.
     #[error("invalid raft config: {0}")]
     Config(String),

@@ -59,7 +59,10 @@ impl RaftNode {
     pub async fn start(config: RaftNodeConfig) -> Result<Self, StartError> {
         let listener = TcpListener::bind(&config.raft_listen)
             .await
-            .map_err(|e| StartError::Config(format!("bind {}: {e}", config.raft_listen)))?;
+            .map_err(|source| StartError::Listen {
+                addr: config.raft_listen.clone(),
+                source,
+            })?;
         Self::start_with_listener(config, listener).await
     }
 
@@ -69,9 +72,10 @@ impl RaftNode {
         listener: TcpListener,
     ) -> Result<Self, StartError> {
         let raft_config = Arc::new(config.to_openraft()?);
-        let local_addr = listener
-            .local_addr()
-            .map_err(|e| StartError::Config(e.to_string()))?;
+        let local_addr = listener.local_addr().map_err(|source| StartError::Listen {
+            addr: config.raft_listen.clone(),
+            source,
+        })?;
         let store = SledStore::open_waiting(&config.data_dir, LOCK_WAIT).await?;
         let log_store = LogStore::new(store.clone())?;
         let sm = StateMachineStore::new(store)?;

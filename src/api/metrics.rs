@@ -7,7 +7,9 @@ use axum::response::{IntoResponse, Response};
 use std::fmt::Write;
 
 fn label(v: &str) -> String {
-    v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 fn gauge(out: &mut String, name: &str, help: &str, rows: &[(String, i64)]) {
@@ -18,24 +20,46 @@ fn gauge(out: &mut String, name: &str, help: &str, rows: &[(String, i64)]) {
     }
 }
 
+type Snapshot = crate::engine::status::JobStatusSnapshot;
+
+/// A per-job gauge: name, help, value.
+type Gauge = (&'static str, &'static str, fn(&Snapshot) -> i64);
+
+const GAUGES: [Gauge; 5] = [
+    (
+        "ccr_job_lag",
+        "Source binlogs not yet applied (-1 unknown).",
+        |s| s.lag,
+    ),
+    (
+        "ccr_job_lag_seconds",
+        "Age of the oldest unapplied binlog (-1 unknown).",
+        |s| s.lag_seconds,
+    ),
+    (
+        "ccr_job_last_applied_commit_seq",
+        "Last applied source commit seq.",
+        |s| s.last_applied_seq,
+    ),
+    ("ccr_job_retries", "Consecutive failed attempts.", |s| {
+        i64::try_from(s.retries).unwrap_or(i64::MAX)
+    }),
+    ("ccr_job_blocked", "1 when the job is blocked.", |s| {
+        i64::from(s.blocked_reason.is_some())
+    }),
+];
+
 /// Renders the metrics text.
 pub(crate) fn render(state: &ApiState) -> String {
     let statuses = state.manager.live_statuses();
-    let col = |f: &dyn Fn(&crate::engine::status::JobStatusSnapshot) -> i64| {
-        statuses
-            .iter()
-            .map(|(n, s)| (n.clone(), f(s)))
-            .collect::<Vec<_>>()
-    };
     let mut out = String::new();
     let _ = writeln!(out, "# HELP ccr_jobs Jobs known to this node.");
     let _ = writeln!(out, "# TYPE ccr_jobs gauge");
     let _ = writeln!(out, "ccr_jobs {}", statuses.len());
-    gauge(&mut out, "ccr_job_lag", "Source binlogs not yet applied (-1 unknown).", &col(&|s| s.lag));
-    gauge(&mut out, "ccr_job_lag_seconds", "Age of the oldest unapplied binlog (-1 unknown).", &col(&|s| s.lag_seconds));
-    gauge(&mut out, "ccr_job_last_applied_commit_seq", "Last applied source commit seq.", &col(&|s| s.last_applied_seq));
-    gauge(&mut out, "ccr_job_retries", "Consecutive failed attempts.", &col(&|s| s.retries as i64));
-    gauge(&mut out, "ccr_job_blocked", "1 when the job is blocked.", &col(&|s| i64::from(s.blocked_reason.is_some())));
+    for (name, help, f) in GAUGES {
+        let rows: Vec<(String, i64)> = statuses.iter().map(|(n, s)| (n.clone(), f(s))).collect();
+        gauge(&mut out, name, help, &rows);
+    }
     out
 }
 

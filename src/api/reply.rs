@@ -1,8 +1,8 @@
 //! Response shapes and request parsing shared by the handlers.
 
+use axum::body::Bytes;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use axum::body::Bytes;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -54,6 +54,8 @@ pub(crate) fn name(body: &Bytes, empty_msg: &str) -> Result<String, String> {
         None | Some(Value::Null) => Err(empty_msg.to_string()),
         Some(Value::String(s)) if s.is_empty() => Err(empty_msg.to_string()),
         Some(Value::String(s)) => Ok(s),
-        Some(other) => Err(format!("invalid request body: name must be a string, got {other}")),
+        Some(other) => Err(format!(
+            "invalid request body: name must be a string, got {other}"
+        )),
     }
 }

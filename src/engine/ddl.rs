@@ -13,14 +13,15 @@ mod sqltext;
 mod table;
 
 pub use idempotency::{is_already_applied, is_not_table_error};
-pub use partition::{add_partition, drop_partition, modify_partitions, rename_partition, replace_partitions};
+pub use partition::{
+    add_partition, drop_partition, modify_partitions, rename_partition, replace_partitions,
+};
 pub use schema::{
     alter_job, drop_rollup, modify_columns, modify_comment, rename_column, rename_rollup,
     shadow_index_update, ShadowIndexUpdate,
 };
 pub use table::{
-    create_table, drop_table, modify_table_property, modify_view_def, rename_table,
-    truncate_table,
+    create_table, drop_table, modify_table_property, modify_view_def, rename_table, truncate_table,
 };
 
 use crate::doris::{quote_ident, quote_str};

@@ -158,7 +158,9 @@ impl BinlogRecord {
                 R::ModifyTableProperty(ModifyTablePropertyRecord::parse(data)?)
             }
             BinlogType::Barrier => R::Barrier(BarrierRecord::parse(data)?),
-            BinlogType::ModifyPartitions => R::ModifyPartitions(ModifyPartitionsRecord::parse(data)?),
+            BinlogType::ModifyPartitions => {
+                R::ModifyPartitions(ModifyPartitionsRecord::parse(data)?)
+            }
             BinlogType::ReplacePartitions => {
                 R::ReplacePartitions(ReplacePartitionsRecord::parse(data)?)
             }

@@ -63,7 +63,8 @@ impl JobStatus {
 
     /// Publishes the state of `p` (call after each checkpoint).
     pub fn set_progress(&self, p: &Progress) {
-        self.sync_state.store(p.sync_state.code(), Ordering::Relaxed);
+        self.sync_state
+            .store(p.sync_state.code(), Ordering::Relaxed);
         self.sub_state
             .store(p.sub_sync_state.codes().0, Ordering::Relaxed);
         self.last_applied_seq
@@ -77,7 +78,8 @@ impl JobStatus {
 
     /// Current sync state.
     pub fn sync_state(&self) -> SyncState {
-        SyncState::try_from(self.sync_state.load(Ordering::Relaxed)).unwrap_or(SyncState::DbFullSync)
+        SyncState::try_from(self.sync_state.load(Ordering::Relaxed))
+            .unwrap_or(SyncState::DbFullSync)
     }
 
     /// Records a failed attempt (shown by `/job_status`); returns the retry count.

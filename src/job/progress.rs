@@ -160,7 +160,12 @@ impl Progress {
             SyncState::DbFullSync
         };
         self.partial_sync_data = None;
-        self.next_state(seq, state, SubSyncState::BeginCreateSnapshot, PersistData::Empty);
+        self.next_state(
+            seq,
+            state,
+            SubSyncState::BeginCreateSnapshot,
+            PersistData::Empty,
+        );
     }
 
     /// True when no binlog is in flight.

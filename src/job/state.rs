@@ -63,9 +63,7 @@ mod tests {
     fn names_and_codes() {
         assert_eq!(JobState::Running.name(), "running");
         assert_eq!(JobState::Paused.code(), 1);
-        let b = JobState::Blocked {
-            reason: "x".into(),
-        };
+        let b = JobState::Blocked { reason: "x".into() };
         assert_eq!(b.name(), "blocked");
         assert_eq!(b.blocked_reason(), Some("x"));
         assert!(!b.is_running());

@@ -136,7 +136,10 @@ impl Entries {
 
     /// True when a live runner exists for `name`.
     pub(crate) fn is_running(&self, name: &str) -> bool {
-        self.jobs.lock().get(name).is_some_and(JobEntry::runner_alive)
+        self.jobs
+            .lock()
+            .get(name)
+            .is_some_and(JobEntry::runner_alive)
     }
 
     /// Delivers a command now, or when the next runner starts.

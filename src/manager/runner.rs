@@ -76,7 +76,10 @@ impl StoreCheckpoint {
 impl CheckpointHandle for StoreCheckpoint {
     async fn save(&self, progress: &Progress) -> Result<(), CheckpointError> {
         self.check_epoch()?;
-        self.store.save_progress(progress).await.map_err(map_store)?;
+        self.store
+            .save_progress(progress)
+            .await
+            .map_err(map_store)?;
         self.status.set_progress(progress);
         Ok(())
     }
@@ -87,7 +90,8 @@ impl CheckpointHandle for StoreCheckpoint {
             .set_state(&self.name, state.clone())
             .await
             .map_err(map_store)?;
-        self.status.set_blocked(state.blocked_reason().map(str::to_string));
+        self.status
+            .set_blocked(state.blocked_reason().map(str::to_string));
         Ok(())
     }
 }
@@ -113,47 +117,54 @@ pub(crate) struct StartArgs {
 
 /// Spawns a supervisor that waits for the previous runner, loads the stored progress,
 /// runs the new runner and records how it ended. Returns at once.
-pub(crate) fn spawn_runner(factory: Arc<dyn RunnerFactory>, args: StartArgs) -> RunnerHandle {
+pub(crate) fn spawn_runner(factory: Arc<dyn RunnerFactory>, mut args: StartArgs) -> RunnerHandle {
     let cancel = CancellationToken::new();
     let (tx, rx) = mpsc::unbounded_channel();
-    for c in args.pending {
+    for c in args.pending.drain(..) {
         let _ = tx.send(c);
     }
-    let token = cancel.clone();
-    let join = tokio::spawn(async move {
-        if let Some(prev) = args.after {
-            let _ = prev.await;
-        }
-        if token.is_cancelled() {
-            return;
-        }
-        let name = args.spec.name.clone();
-        let progress = match args.store.load_progress(&name).await {
-            Ok(p) => p,
-            Err(e) => {
-                args.status.record_error(format!("cannot load progress: {e}"));
-                return;
-            }
-        };
-        if let Some(p) = &progress {
-            args.status.set_progress(p);
-        }
-        let ctx = RunnerContext {
-            spec: args.spec,
-            progress,
-            checkpoint: args.checkpoint.clone(),
-            cancel: token,
-            status: args.status.clone(),
-            commands: rx,
-        };
-        let exit = tokio::spawn(factory.start(ctx)).await;
-        record_exit(&name, exit, &args.status, args.checkpoint.as_ref()).await;
-    });
+    let join = tokio::spawn(supervise(factory, args, cancel.clone(), rx));
     RunnerHandle {
         cancel,
         commands: tx,
         join,
     }
+}
+
+async fn supervise(
+    factory: Arc<dyn RunnerFactory>,
+    args: StartArgs,
+    token: CancellationToken,
+    rx: mpsc::UnboundedReceiver<RunnerCommand>,
+) {
+    if let Some(prev) = args.after {
+        let _ = prev.await;
+    }
+    if token.is_cancelled() {
+        return;
+    }
+    let name = args.spec.name.clone();
+    let progress = match args.store.load_progress(&name).await {
+        Ok(p) => p,
+        Err(e) => {
+            args.status
+                .record_error(format!("cannot load progress: {e}"));
+            return;
+        }
+    };
+    if let Some(p) = &progress {
+        args.status.set_progress(p);
+    }
+    let ctx = RunnerContext {
+        spec: args.spec,
+        progress,
+        checkpoint: args.checkpoint.clone(),
+        cancel: token,
+        status: args.status.clone(),
+        commands: rx,
+    };
+    let exit = tokio::spawn(factory.start(ctx)).await;
+    record_exit(&name, exit, &args.status, args.checkpoint.as_ref()).await;
 }
 
 async fn record_exit(

@@ -101,7 +101,9 @@ impl JobStore for MemoryJobStore {
 
     async fn update_spec(&self, spec: &JobSpec) -> Result<(), StoreError> {
         let mut jobs = self.jobs.lock();
-        let e = jobs.get_mut(&spec.name).ok_or_else(|| not_found(&spec.name))?;
+        let e = jobs
+            .get_mut(&spec.name)
+            .ok_or_else(|| not_found(&spec.name))?;
         e.record.spec = spec.clone();
         Ok(())
     }

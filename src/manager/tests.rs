@@ -32,7 +32,12 @@ fn probe_factory(p: Arc<Probe>) -> Arc<dyn RunnerFactory> {
 async fn probe_loop(p: &Probe, ctx: &mut RunnerContext) -> RunnerExit {
     if ctx.spec.name.starts_with("block-") {
         let reason = "source table renamed".to_string();
-        let _ = ctx.checkpoint.set_state(JobState::Blocked { reason: reason.clone() }).await;
+        let _ = ctx
+            .checkpoint
+            .set_state(JobState::Blocked {
+                reason: reason.clone(),
+            })
+            .await;
         return RunnerExit::Blocked(reason);
     }
     loop {
@@ -59,19 +64,29 @@ fn spec(name: &str) -> JobSpec {
         "src": {"host":"h","port":"9030","thrift_port":"9020","user":"root","password":"pw","database":"db","table":"t"},
         "dest": {"host":"h2","port":"9030","thrift_port":"9020","user":"root","password":"pw","database":"db2","table":"t2"}
     });
-    serde_json::from_value::<CreateCcrRequest>(body).unwrap().into_spec().unwrap()
+    serde_json::from_value::<CreateCcrRequest>(body)
+        .unwrap()
+        .into_spec()
+        .unwrap()
 }
 
 fn manager(p: &Arc<Probe>) -> (JobManager, Arc<MemoryJobStore>) {
     let store = Arc::new(MemoryJobStore::new());
-    let m = JobManager::new(store.clone(), Arc::new(NoopClusterOps), probe_factory(p.clone()));
+    let m = JobManager::new(
+        store.clone(),
+        Arc::new(NoopClusterOps),
+        probe_factory(p.clone()),
+    );
     (m, store)
 }
 
 async fn wait_for(what: &str, f: impl Fn() -> bool) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     while !f() {
-        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
@@ -99,9 +114,15 @@ async fn duplicate_and_invalid_creates_change_nothing() {
     assert_eq!(err.to_string(), "job j1 already exist");
     let mut bad = spec("j2");
     bad.name = "j`2".into();
-    assert!(matches!(m.create(bad).await, Err(ManagerError::InvalidSpec(_))));
+    assert!(matches!(
+        m.create(bad).await,
+        Err(ManagerError::InvalidSpec(_))
+    ));
     assert_eq!(m.list().await.unwrap(), vec!["j1"]);
-    assert!(matches!(m.pause("nope").await, Err(ManagerError::NotFound(_))));
+    assert!(matches!(
+        m.pause("nope").await,
+        Err(ManagerError::NotFound(_))
+    ));
 }
 
 #[tokio::test]
@@ -114,7 +135,10 @@ async fn pause_resume_reloads_stored_progress() {
     wait_for("command", || p.commands.lock().len() == 1).await;
     m.pause("j1").await.unwrap();
     wait_for("exit", || p.exits.load(Ordering::SeqCst) == 1).await;
-    assert_eq!(store.get("j1").await.unwrap().unwrap().state, JobState::Paused);
+    assert_eq!(
+        store.get("j1").await.unwrap().unwrap().state,
+        JobState::Paused
+    );
     m.resume("j1").await.unwrap();
     wait_for("restart", || p.starts.load(Ordering::SeqCst) == 2).await;
     let seen = p.seen_progress.lock()[1].clone().unwrap();
@@ -131,7 +155,12 @@ async fn commands_while_paused_are_delivered_on_resume() {
     m.update_skip_error("j1", true).await.unwrap();
     assert!(store.get("j1").await.unwrap().unwrap().spec.skip_error);
     m.resume("j1").await.unwrap();
-    wait_for("command", || p.commands.lock().contains(&RunnerCommand::SetSkipError(true))).await;
+    wait_for("command", || {
+        p.commands
+            .lock()
+            .contains(&RunnerCommand::SetSkipError(true))
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -142,9 +171,15 @@ async fn blocked_runner_is_visible_and_resume_clears_it() {
     wait_for("exit", || p.exits.load(Ordering::SeqCst) == 1).await;
     let st = m.status("block-1").await.unwrap();
     assert_eq!(st.state.name(), "blocked");
-    assert_eq!(st.live.blocked_reason.as_deref(), Some("source table renamed"));
+    assert_eq!(
+        st.live.blocked_reason.as_deref(),
+        Some("source table renamed")
+    );
     m.resume("block-1").await.unwrap();
-    assert_eq!(store.get("block-1").await.unwrap().unwrap().state, JobState::Running);
+    assert_eq!(
+        store.get("block-1").await.unwrap().unwrap().state,
+        JobState::Running
+    );
 }
 
 #[tokio::test]
@@ -157,7 +192,10 @@ async fn delete_removes_job_and_fences_runner() {
     wait_for("exit", || p.exits.load(Ordering::SeqCst) == 1).await;
     assert!(store.get("j1").await.unwrap().is_none());
     assert!(m.list().await.unwrap().is_empty());
-    assert!(matches!(m.status("j1").await, Err(ManagerError::NotFound(_))));
+    assert!(matches!(
+        m.status("j1").await,
+        Err(ManagerError::NotFound(_))
+    ));
 }
 
 #[tokio::test]
@@ -173,13 +211,26 @@ async fn pause_and_resume_never_wait_for_a_stuck_step() {
             RunnerExit::Cancelled
         }
     }));
-    let m = JobManager::new(Arc::new(MemoryJobStore::new()), Arc::new(NoopClusterOps), factory);
+    let m = JobManager::new(
+        Arc::new(MemoryJobStore::new()),
+        Arc::new(NoopClusterOps),
+        factory,
+    );
     m.create(spec("j1")).await.unwrap();
     wait_for("start", || started.load(Ordering::SeqCst) == 1).await;
     let quick = Duration::from_secs(2);
-    tokio::time::timeout(quick, m.pause("j1")).await.expect("pause waited").unwrap();
-    tokio::time::timeout(quick, m.resume("j1")).await.expect("resume waited").unwrap();
-    tokio::time::timeout(quick, m.status("j1")).await.expect("status waited").unwrap();
+    tokio::time::timeout(quick, m.pause("j1"))
+        .await
+        .expect("pause waited")
+        .unwrap();
+    tokio::time::timeout(quick, m.resume("j1"))
+        .await
+        .expect("resume waited")
+        .unwrap();
+    tokio::time::timeout(quick, m.status("j1"))
+        .await
+        .expect("status waited")
+        .unwrap();
     // The new runner must not overlap the stuck one.
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert_eq!(started.load(Ordering::SeqCst), 1);

@@ -179,3 +179,31 @@ async fn t20_single_node_restart_recovers_from_own_log() -> anyhow::Result<()> {
     cluster.stop(1).await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn t20_quorum_loss_fails_writes_and_reads() -> anyhow::Result<()> {
+    let mut cluster = Cluster::new(|c| c.api_timeout = std::time::Duration::from_millis(800))?;
+    cluster.start_voters(3).await?;
+    let leader = cluster.node(1)?;
+    leader.write(create("j1")).await?;
+
+    tracing::info!("--- stop both followers: the leader can neither commit nor confirm leadership");
+    cluster.stop(2).await?;
+    cluster.stop(3).await?;
+    let write = leader.write(Command::Noop).await;
+    assert!(
+        matches!(write, Err(RaftNodeError::Timeout(_))),
+        "got {write:?}"
+    );
+    let read = leader.ensure_linearizable().await;
+    assert!(
+        matches!(
+            read,
+            Err(RaftNodeError::Timeout(_) | RaftNodeError::QuorumNotEnough(_))
+        ),
+        "got {read:?}"
+    );
+    assert!(read.err().is_some_and(|e| e.is_retryable()));
+    cluster.stop(1).await?;
+    Ok(())
+}

@@ -56,3 +56,36 @@ async fn t40_malformed_request_is_rejected() -> anyhow::Result<()> {
     cluster.stop(1).await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn t40_dead_peer_is_unreachable_and_bad_address_too() -> anyhow::Result<()> {
+    use openraft::network::RPCOption;
+    use openraft::RaftNetwork;
+    use openraft::RaftNetworkFactory;
+    use syncer_raft::network::NetworkConfig;
+    use syncer_raft::network::NetworkFactory;
+    use syncer_raft::typ::RPCError;
+    use syncer_raft::typ::Vote;
+    use syncer_raft::typ::VoteRequest;
+    use syncer_raft::NodeInfo;
+
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await?
+        .local_addr()?;
+    let mut factory = NetworkFactory::new(NetworkConfig::default());
+    let option = RPCOption::new(std::time::Duration::from_secs(2));
+    let vote = VoteRequest::new(Vote::new(1, 1), None);
+
+    let mut conn = factory
+        .new_client(2, &NodeInfo::new(closed.to_string(), ""))
+        .await;
+    let err = conn.vote(vote.clone(), option.clone()).await.err();
+    assert!(matches!(err, Some(RPCError::Unreachable(_))), "got {err:?}");
+
+    let mut conn = factory
+        .new_client(3, &NodeInfo::new("not a host:port", ""))
+        .await;
+    let err = conn.vote(vote, option).await.err();
+    assert!(matches!(err, Some(RPCError::Unreachable(_))), "got {err:?}");
+    Ok(())
+}

@@ -31,7 +31,11 @@ fn sql_client(spec: &ClusterSpec, opts: &SqlOptions) -> Result<SqlClient, Create
 }
 
 impl DorisClusterOps {
-    async fn prepare_src(&self, spec: &mut JobSpec, http: &BeHttpClient) -> Result<(), CreateError> {
+    async fn prepare_src(
+        &self,
+        spec: &mut JobSpec,
+        http: &BeHttpClient,
+    ) -> Result<(), CreateError> {
         let sql = sql_client(&spec.src, &self.sql)?;
         let src = &mut spec.src;
         src.frontends.extend(checks::frontends(&sql).await?);
@@ -48,12 +52,18 @@ impl DorisClusterOps {
         src.db_id = checks::db_id(&sql, &src.database).await?;
         if !src.table.is_empty() {
             checks::table_binlog_on(&sql, &src.database, &src.table).await?;
-            src.table_id = checks::table_id(&sql, src.db_id, &src.table).await?.unwrap_or(0);
+            src.table_id = checks::table_id(&sql, src.db_id, &src.table)
+                .await?
+                .unwrap_or(0);
         }
         Ok(())
     }
 
-    async fn prepare_dest(&self, spec: &mut JobSpec, http: &BeHttpClient) -> Result<(), CreateError> {
+    async fn prepare_dest(
+        &self,
+        spec: &mut JobSpec,
+        http: &BeHttpClient,
+    ) -> Result<(), CreateError> {
         let sql = sql_client(&spec.dest, &self.sql)?;
         let allow_exists = spec.allow_table_exists;
         let dest = &mut spec.dest;
@@ -62,7 +72,9 @@ impl DorisClusterOps {
         let db = quote_ident(&dest.database).map_err(|e| CreateError::Check(e.to_string()))?;
         if !checks::db_exists(&sql, &dest.database).await? {
             let stmt = format!("CREATE DATABASE IF NOT EXISTS {db}");
-            sql.exec(&stmt).await.map_err(CreateError::doris("create target database"))?;
+            sql.exec(&stmt)
+                .await
+                .map_err(CreateError::doris("create target database"))?;
         }
         dest.db_id = checks::db_id(&sql, &dest.database).await?;
         if dest.table.is_empty() {
@@ -83,7 +95,8 @@ impl DorisClusterOps {
 #[async_trait]
 impl ClusterOps for DorisClusterOps {
     async fn prepare(&self, spec: &mut JobSpec) -> Result<(), CreateError> {
-        let http = BeHttpClient::new(self.http_timeout).map_err(CreateError::doris("http client"))?;
+        let http =
+            BeHttpClient::new(self.http_timeout).map_err(CreateError::doris("http client"))?;
         self.prepare_src(spec, &http).await?;
         self.prepare_dest(spec, &http).await
     }
@@ -110,13 +123,32 @@ impl ClusterOps for DorisClusterOps {
         if failed.is_empty() {
             return Ok(());
         }
-        Err(CreateError::Check(format!("failed tables: {}", failed.join(","))))
+        Err(CreateError::Check(format!(
+            "failed tables: {}",
+            failed.join(",")
+        )))
     }
 
     async fn binlog_lag(&self, spec: &JobSpec, commit_seq: i64) -> Result<i64, CreateError> {
-        let fe = FeClient::new(&spec.src, FeOptions::default()).map_err(CreateError::doris("connect"))?;
-        let req = TGetBinlogRequest::new(None, None, None, None, None, None, None, None, Some(commit_seq), None, None);
-        let res = fe.get_binlog_lag(req).await.map_err(CreateError::doris("getBinlogLag"))?;
+        let fe = FeClient::new(&spec.src, FeOptions::default())
+            .map_err(CreateError::doris("connect"))?;
+        let req = TGetBinlogRequest::new(
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            Some(commit_seq),
+            None,
+            None,
+        );
+        let res = fe
+            .get_binlog_lag(req)
+            .await
+            .map_err(CreateError::doris("getBinlogLag"))?;
         Ok(res.lag.unwrap_or(0))
     }
 }

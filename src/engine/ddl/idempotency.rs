@@ -2,7 +2,12 @@
 //! binlog; the target then refuses with "already exists" / "does not exist" style errors
 //! that really mean "already applied".
 
-const EXISTS: &[&str] = &["already exists", "already exist", "already used", "duplicate"];
+const EXISTS: &[&str] = &[
+    "already exists",
+    "already exist",
+    "already used",
+    "duplicate",
+];
 const GONE: &[&str] = &[
     "does not exist",
     "does not exists",
@@ -99,7 +104,10 @@ mod tests {
             assert!(is_already_applied(stmt, err), "{stmt} / {err}");
         }
         let no = [
-            ("ALTER TABLE `d`.`t` ADD COLUMN `c` INT", "Unknown table 't'"),
+            (
+                "ALTER TABLE `d`.`t` ADD COLUMN `c` INT",
+                "Unknown table 't'",
+            ),
             ("CREATE TABLE `d`.`t` (k INT)", "Syntax error"),
             ("TRUNCATE TABLE `d`.`t`", "Unknown table 't'"),
             ("ALTER TABLE `d`.`t` MODIFY COMMENT 'x'", "already exists"),
@@ -112,7 +120,9 @@ mod tests {
 
     #[test]
     fn not_table() {
-        assert!(is_not_table_error("errCode = 2, detailMessage = v is not TABLE"));
+        assert!(is_not_table_error(
+            "errCode = 2, detailMessage = v is not TABLE"
+        ));
         assert!(!is_not_table_error("Unknown table"));
     }
 }

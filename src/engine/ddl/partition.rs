@@ -122,7 +122,10 @@ pub fn modify_partitions(
     Ok(DdlDecision::Execute(stmts))
 }
 
-fn modify_one_partition(ctx: &DdlContext, info: &ModifyPartitionInfo) -> Result<Option<String>, DdlError> {
+fn modify_one_partition(
+    ctx: &DdlContext,
+    info: &ModifyPartitionInfo,
+) -> Result<Option<String>, DdlError> {
     if info.partition_name.is_empty() || info.is_temp_partition {
         return Ok(None);
     }
@@ -165,7 +168,10 @@ pub fn replace_partitions(ctx: &DdlContext, r: &ReplacePartitionsRecord) -> DdlD
 }
 
 /// RENAME PARTITION (master record).
-pub fn rename_partition(ctx: &DdlContext, r: &RenamePartitionRecord) -> Result<DdlDecision, DdlError> {
+pub fn rename_partition(
+    ctx: &DdlContext,
+    r: &RenamePartitionRecord,
+) -> Result<DdlDecision, DdlError> {
     let target = ctx.target(r.table_id, "")?;
     Ok(DdlDecision::Execute(vec![format!(
         "ALTER TABLE {target} RENAME PARTITION {} {}",

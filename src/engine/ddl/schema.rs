@@ -3,8 +3,8 @@
 use super::sqltext::{alter_table_name, replace_alter_table_target, trim_statement};
 use super::{qi, qs, DdlContext, DdlDecision, DdlError};
 use crate::engine::records::{
-    AlterJobRecord, DropRollupRecord, ModifyColumnsRecord, ModifyCommentRecord,
-    RenameColumnRecord, RenameRollupRecord,
+    AlterJobRecord, DropRollupRecord, ModifyColumnsRecord, ModifyCommentRecord, RenameColumnRecord,
+    RenameRollupRecord,
 };
 use crate::job::SyncType;
 use std::collections::BTreeMap;
@@ -97,10 +97,15 @@ pub fn modify_comment(ctx: &DdlContext, r: &ModifyCommentRecord) -> Result<DdlDe
         )]));
     }
     if !r.kind.eq_ignore_ascii_case("COLUMN") {
-        return Ok(DdlDecision::Skip(format!("unknown comment type {:?}", r.kind)));
+        return Ok(DdlDecision::Skip(format!(
+            "unknown comment type {:?}",
+            r.kind
+        )));
     }
     if r.col_to_comment.is_empty() {
-        return Ok(DdlDecision::Skip("column comment change names no column".into()));
+        return Ok(DdlDecision::Skip(
+            "column comment change names no column".into(),
+        ));
     }
     let parts = r
         .col_to_comment

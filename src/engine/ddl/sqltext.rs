@@ -157,16 +157,28 @@ mod tests {
     #[test]
     fn replaces_alter_table_target() {
         let cases = [
-            ("ALTER TABLE `db`.`t` ADD COLUMN `c` INT", "ALTER TABLE `x`.`y` ADD COLUMN `c` INT"),
-            ("alter table t drop column c", "alter table `x`.`y` drop column c"),
+            (
+                "ALTER TABLE `db`.`t` ADD COLUMN `c` INT",
+                "ALTER TABLE `x`.`y` ADD COLUMN `c` INT",
+            ),
+            (
+                "alter table t drop column c",
+                "alter table `x`.`y` drop column c",
+            ),
             (
                 "ALTER TABLE `default_cluster:db`.`we``ird` ADD COLUMN c INT",
                 "ALTER TABLE `x`.`y` ADD COLUMN c INT",
             ),
-            ("ALTER TABLE my-tbl ADD COLUMN c INT", "ALTER TABLE `x`.`y` ADD COLUMN c INT"),
+            (
+                "ALTER TABLE my-tbl ADD COLUMN c INT",
+                "ALTER TABLE `x`.`y` ADD COLUMN c INT",
+            ),
         ];
         for (sql, want) in cases {
-            assert_eq!(replace_alter_table_target(sql, "`x`.`y`").as_deref(), Some(want));
+            assert_eq!(
+                replace_alter_table_target(sql, "`x`.`y`").as_deref(),
+                Some(want)
+            );
         }
         assert!(replace_alter_table_target("DROP TABLE t", "`x`").is_none());
         assert!(replace_alter_table_target("ALTER TABLE `unterminated", "`x`").is_none());
@@ -174,8 +186,14 @@ mod tests {
 
     #[test]
     fn extracts_alter_table_name() {
-        assert_eq!(alter_table_name("ALTER TABLE `db`.`we``ird` ADD COLUMN c INT").as_deref(), Some("we`ird"));
-        assert_eq!(alter_table_name("alter table t1 drop column c").as_deref(), Some("t1"));
+        assert_eq!(
+            alter_table_name("ALTER TABLE `db`.`we``ird` ADD COLUMN c INT").as_deref(),
+            Some("we`ird")
+        );
+        assert_eq!(
+            alter_table_name("alter table t1 drop column c").as_deref(),
+            Some("t1")
+        );
         assert_eq!(alter_table_name("DROP TABLE t"), None);
     }
 

@@ -23,7 +23,12 @@ pub(crate) fn rewrite_db_qualifiers(ctx: &DdlContext, sql: &str) -> Result<Strin
 fn qualify_create_target(ctx: &DdlContext, sql: &str, name: &str) -> Result<String, DdlError> {
     let range = create_name_start(sql).and_then(|i| qualified_name_range(sql, i));
     match range {
-        Some((a, b)) => Ok(format!("{}{}{}", &sql[..a], ctx.qualified(name)?, &sql[b..])),
+        Some((a, b)) => Ok(format!(
+            "{}{}{}",
+            &sql[..a],
+            ctx.qualified(name)?,
+            &sql[b..]
+        )),
         None => Ok(sql.to_string()),
     }
 }
@@ -44,7 +49,10 @@ pub fn create_table(ctx: &DdlContext, r: &CreateTableRecord) -> Result<DdlDecisi
     if !r.table_name.is_empty() {
         sql = qualify_create_target(ctx, &sql, &r.table_name)?;
         if r.is_view() {
-            stmts.push(format!("DROP VIEW IF EXISTS {}", ctx.qualified(&r.table_name)?));
+            stmts.push(format!(
+                "DROP VIEW IF EXISTS {}",
+                ctx.qualified(&r.table_name)?
+            ));
         }
     }
     stmts.push(sql);
@@ -116,7 +124,9 @@ pub fn rename_table(ctx: &DdlContext, r: &RenameTableRecord) -> Result<DdlDecisi
         )]));
     }
     if r.new_table_name.is_empty() {
-        return Ok(DdlDecision::Skip("rename record names nothing to rename".into()));
+        return Ok(DdlDecision::Skip(
+            "rename record names nothing to rename".into(),
+        ));
     }
     if ctx.sync_type == SyncType::Table {
         return Ok(DdlDecision::Block(format!(

@@ -62,7 +62,11 @@ const TABLE: [(BinlogType, i32, &str); 21] = [
         "MODIFY_TABLE_ADD_OR_DROP_COLUMNS",
     ),
     (BinlogType::Dummy, 7, "DUMMY"),
-    (BinlogType::AlterDatabaseProperty, 8, "ALTER_DATABASE_PROPERTY"),
+    (
+        BinlogType::AlterDatabaseProperty,
+        8,
+        "ALTER_DATABASE_PROPERTY",
+    ),
     (BinlogType::ModifyTableProperty, 9, "MODIFY_TABLE_PROPERTY"),
     (BinlogType::Barrier, 10, "BARRIER"),
     (BinlogType::ModifyPartitions, 11, "MODIFY_PARTITIONS"),

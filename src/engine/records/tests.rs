@@ -125,14 +125,20 @@ fn other_types_decode() {
     assert_eq!(a.iim[&20], 10);
     assert!(a.is_schema_change());
     assert!(matches!(parse(7, ""), BinlogRecord::Dummy));
-    assert!(matches!(parse(99, "{}"), BinlogRecord::Unknown { type_code: 99, .. }));
+    assert!(matches!(
+        parse(99, "{}"),
+        BinlogRecord::Unknown { type_code: 99, .. }
+    ));
     let mc = r#"{"type":"COLUMN","dbId":1,"tblId":2,"colToComment":{"c":"it's"},"tblComment":""}"#;
     assert!(matches!(parse(16, mc), BinlogRecord::ModifyComment(_)));
     let mv = r#"{"dbId":1,"tableId":2,"inlineViewDef":"SELECT 1","sqlMode":0}"#;
     assert!(matches!(parse(17, mv), BinlogRecord::ModifyViewDef(_)));
     let tp = r#"{"dbId":1,"tableId":2,"tableName":"t","properties":{"k":"v"},"sql":"x"}"#;
     assert!(matches!(parse(9, tp), BinlogRecord::ModifyTableProperty(_)));
-    assert!(matches!(parse(8, r#"{"dbId":1,"properties":{}}"#), BinlogRecord::AlterDatabaseProperty(_)));
+    assert!(matches!(
+        parse(8, r#"{"dbId":1,"properties":{}}"#),
+        BinlogRecord::AlterDatabaseProperty(_)
+    ));
     let rr = r#"{"db":1,"tb":2,"ind":3,"nR":"r2","oR":"r1"}"#;
     assert!(matches!(parse(21, rr), BinlogRecord::RenameRollup(_)));
     assert_eq!(BinlogType::from_code(11).name(), "MODIFY_PARTITIONS");

@@ -154,15 +154,30 @@ pub struct RawSubState {
 
 const SUB_TABLE: [(SubSyncState, i32, i32, &str); 11] = [
     (SubSyncState::Done, -1, -1, "Done"),
-    (SubSyncState::BeginCreateSnapshot, 0, -1, "BeginCreateSnapshot"),
+    (
+        SubSyncState::BeginCreateSnapshot,
+        0,
+        -1,
+        "BeginCreateSnapshot",
+    ),
     (SubSyncState::GetSnapshotInfo, 1, -1, "GetSnapshotInfo"),
     (SubSyncState::AddExtraInfo, 2, -1, "AddExtraInfo"),
     (SubSyncState::RestoreSnapshot, 3, -1, "RestoreSnapshot"),
-    (SubSyncState::PersistRestoreInfo, 4, -1, "PersistRestoreInfo"),
+    (
+        SubSyncState::PersistRestoreInfo,
+        4,
+        -1,
+        "PersistRestoreInfo",
+    ),
     (SubSyncState::BeginTransaction, 11, 0, "BeginTransaction"),
     (SubSyncState::IngestBinlog, 12, 0, "IngestBinlog"),
     (SubSyncState::CommitTransaction, 13, 0, "CommitTransaction"),
-    (SubSyncState::RollbackTransaction, 14, 0, "RollbackTransaction"),
+    (
+        SubSyncState::RollbackTransaction,
+        14,
+        0,
+        "RollbackTransaction",
+    ),
     (SubSyncState::Db1, 100, -1, "DB_1"),
 ];
 
@@ -239,7 +254,10 @@ mod tests {
         }
         assert!(SyncState::try_from(7).is_err());
         assert!(serde_json::from_str::<SyncState>("9").is_err());
-        assert_eq!(SyncState::TableIncrementalSync.name(), "TableIncrementalSync");
+        assert_eq!(
+            SyncState::TableIncrementalSync.name(),
+            "TableIncrementalSync"
+        );
         assert_eq!(SyncState::DbFullSync.to_string(), "DBFullSync");
     }
 

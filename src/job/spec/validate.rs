@@ -1,7 +1,7 @@
 //! Spec validation with messages that say what to fix.
 
-use super::JobSpec;
 use super::ClusterSpec;
+use super::JobSpec;
 
 /// Longest accepted job name.
 pub const MAX_NAME_LEN: usize = 128;
@@ -86,7 +86,11 @@ pub(crate) fn validate_spec(spec: &JobSpec) -> Result<(), SpecError> {
 }
 
 /// Parses a string port (`"9030"`), with a message naming the field.
-pub(crate) fn parse_port(side: &'static str, name: &'static str, v: &str) -> Result<u16, SpecError> {
+pub(crate) fn parse_port(
+    side: &'static str,
+    name: &'static str,
+    v: &str,
+) -> Result<u16, SpecError> {
     match v.trim().parse::<u16>() {
         Ok(p) if p != 0 => Ok(p),
         _ => Err(field(

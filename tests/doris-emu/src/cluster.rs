@@ -98,7 +98,14 @@ impl Writer<'_> {
     /// Publishes a finished load atomically (versions, rowsets, UPSERT binlog); returns
     /// the commit seq.
     pub fn publish_load(&mut self, req: LoadRequest) -> Result<i64, ClusterError> {
-        let op = load::prepare(self.state, req)?;
+        let op = load::prepare(self.state, req, false)?;
+        Ok(self.commit(JournalEntry::Load(op))?.journal_id)
+    }
+
+    /// Like [`Writer::publish_load`] for a load run by the FE itself (INSERT / DELETE /
+    /// UPDATE): the txn is also recorded in the txn history (PREPARE → VISIBLE).
+    pub fn publish_local_load(&mut self, req: LoadRequest) -> Result<i64, ClusterError> {
+        let op = load::prepare(self.state, req, true)?;
         Ok(self.commit(JournalEntry::Load(op))?.journal_id)
     }
 }

@@ -302,6 +302,7 @@ pub async fn run(
         tasks.spawn(serve_http(be.http, router, stop.clone()));
         tasks.spawn(placeholder(be.brpc, stop.clone()));
     }
+    tasks.spawn(gc::replication_tick(shared.cluster.clone(), Duration::from_secs(1), stop.clone()));
     if let Some(every) = cfg.binlog_gc_interval.filter(|d| !d.is_zero()) {
         tasks.spawn(gc::periodic(shared.cluster.clone(), every, stop.clone()));
     }

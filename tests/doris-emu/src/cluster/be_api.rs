@@ -18,7 +18,7 @@ use super::rowset::Rowset;
 use super::txn::{StagedRowset, TxnStatus};
 use super::Cluster;
 
-pub use serve::{binlog_info, rowset_meta, segment_file, HttpError};
+pub use serve::{binlog_info, rowset_meta, segment_file, snapshot_file, HttpError};
 
 /// `BackendService.ingest_binlog` on backend `be_id`.
 pub async fn ingest_binlog(cluster: &Cluster, be_id: i64, req: TIngestBinlogRequest) -> TIngestBinlogResult {

@@ -76,7 +76,9 @@ pub fn run(w: &mut Writer<'_>, s: &mut Session, stmt: Statement) -> ExecResult {
         S::Show(show) => show::run(w, s, show),
         S::AdminShowFrontendConfig { like } => admin::show_fe_config(w.state, like.as_deref()),
         S::AdminSetFrontendConfig(props) => admin::set_fe_config(w, &props),
-        S::AdminEmu { command, .. } => Err(not_supported(&format!("ADMIN EMU {command}"))),
+        // `ADMIN EMU GC BINLOG ...`, `PUBLISH TIMEOUT`, `TICK` are "repl"'s (fe_api::admin_emu).
+        S::AdminEmu { command, args } => crate::cluster::fe_api::admin_emu(w, &command, &args)
+            .unwrap_or_else(|| Err(not_supported(&format!("ADMIN EMU {command}")))),
         S::Backup(_) | S::Restore(_) | S::CancelBackup { .. } | S::CancelRestore { .. } => {
             repl::run(w, s, stmt)
         }

@@ -2,6 +2,7 @@
 //! taking and returning the `doris_thrift` structs so the Thrift server only decodes,
 //! calls, and encodes. Every call is authenticated (token, or root + configured password).
 
+mod admin;
 mod binlog_api;
 mod meta;
 mod snapshot;
@@ -10,12 +11,13 @@ mod txn_api;
 
 use doris_thrift::status::{TStatus, TStatusCode};
 
+pub use admin::{admin_emu, gc_sync, periodic_gc, run_repl_statement, tick, tick_sync};
 pub use binlog_api::{get_binlog, get_binlog_lag};
 pub use meta::{get_backend_meta, get_master_token, get_meta};
 pub use snapshot::{get_snapshot, restore_snapshot};
 pub use txn_api::{begin_txn, commit_txn, rollback_txn};
 
-use status::{code, FeError, FeResult};
+use status::{FeError, FeResult};
 
 use super::State;
 
@@ -77,6 +79,3 @@ pub(crate) fn check_auth(s: &State, c: &Creds<'_>) -> FeResult<()> {
 pub(crate) fn db_id(s: &State, name: &str) -> FeResult<i64> {
     s.db(name).map(|d| d.id).ok_or_else(|| FeError::analysis(format!("unknown database, database={name}")))
 }
-
-#[allow(dead_code)]
-const _CODES_USED: i32 = code::OK;

@@ -42,6 +42,10 @@ pub struct LoadOp {
     pub label: String,
     /// Per table.
     pub tables: Vec<TableLoad>,
+    /// A local load (INSERT/DELETE/UPDATE): also recorded in the txn history so SHOW
+    /// TRANSACTION finds it.
+    #[serde(default)]
+    pub local: bool,
 }
 
 /// What a caller hands to `Writer::publish_load`: rowsets for some tablets (any version;
@@ -76,7 +80,7 @@ pub enum LoadError {
 
 /// Resolves a [`LoadRequest`] against the current state: versions and empty rowsets for
 /// tablets without data.
-pub fn prepare(state: &State, req: LoadRequest) -> Result<LoadOp, LoadError> {
+pub fn prepare(state: &State, req: LoadRequest, local: bool) -> Result<LoadOp, LoadError> {
     let mut by_tablet: BTreeMap<i64, Rowset> = BTreeMap::new();
     let mut parts: BTreeMap<(i64, i64), ()> = BTreeMap::new();
     for r in req.rowsets {
@@ -111,11 +115,14 @@ pub fn prepare(state: &State, req: LoadRequest) -> Result<LoadOp, LoadError> {
             None => tables.push(TableLoad { table_id, partitions: vec![pl] }),
         }
     }
-    Ok(LoadOp { db_id: req.db_id, txn_id: req.txn_id, label: req.label, tables })
+    Ok(LoadOp { db_id: req.db_id, txn_id: req.txn_id, label: req.label, tables, local })
 }
 
 /// Applies a published load and writes its UPSERT binlog.
 pub fn apply(state: &mut State, op: LoadOp, meta: EntryMeta) {
+    if op.local {
+        record_local_txn(state, &op, meta);
+    }
     let mut records = Map::new();
     for tl in op.tables {
         let mut part_records = Vec::new();
@@ -144,6 +151,24 @@ pub fn apply(state: &mut State, op: LoadOp, meta: EntryMeta) {
     });
     let b = PendingBinlog { kind: kind::UPSERT, db_id: op.db_id, table_ids, data };
     write_binlog(state, b, meta, &HashSet::new());
+}
+
+/// Local loads go through PREPARE → COMMITTED here; the journal's load hook makes them
+/// VISIBLE together with the data.
+fn record_local_txn(state: &mut State, op: &LoadOp, meta: EntryMeta) {
+    use super::txn::TxnOp;
+    let begin = TxnOp::Begin {
+        txn_id: op.txn_id,
+        db_id: op.db_id,
+        label: op.label.clone(),
+        table_ids: op.tables.iter().map(|t| t.table_id).collect(),
+        request_id: None,
+        timeout_ms: 14_400_000,
+        coordinator: format!("FE: {}", state.frontend.host),
+        time_ms: meta.ts_ms,
+    };
+    state.txns.apply(&begin);
+    state.txns.apply(&TxnOp::Commit { txn_id: op.txn_id, commit_infos: Vec::new(), time_ms: meta.ts_ms });
 }
 
 fn apply_partition(state: &mut State, db_id: i64, table_id: i64, pl: PartitionLoad, ts: i64) -> Option<Json> {

@@ -164,3 +164,14 @@ pub fn items_overlap(a: &PartitionItem, b: &PartitionItem) -> bool {
 pub fn route<'a>(table: &'a Table, key: &[Value], temp: bool) -> Option<&'a Partition> {
     table.partitions.iter().filter(|p| p.is_temp == temp).find(|p| item_contains(&p.item, key))
 }
+
+/// Partitions of one kind (regular or temp) in Doris display order: by range for RANGE
+/// tables, creation order otherwise.
+pub fn sorted_partitions(table: &Table, temp: bool) -> Vec<&Partition> {
+    let mut v: Vec<&Partition> = table.partitions.iter().filter(|p| p.is_temp == temp).collect();
+    v.sort_by(|a, b| match (&a.item, &b.item) {
+        (PartitionItem::Range { lower: x, .. }, PartitionItem::Range { lower: y, .. }) => cmp_bounds(x, y),
+        _ => Ordering::Equal,
+    });
+    v
+}

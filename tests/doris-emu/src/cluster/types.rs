@@ -123,6 +123,7 @@ impl SqlType {
 /// A stored value. DATE/DATETIME are normalized strings (so they order correctly as text);
 /// DECIMAL is the unscaled integer (the scale comes from the column type).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "ValueRepr", into = "ValueRepr")]
 pub enum Value {
     /// SQL NULL.
     Null,
@@ -136,6 +137,48 @@ pub enum Value {
     Decimal(i128),
     /// Strings, dates, datetimes and unmodelled types.
     Str(String),
+}
+
+/// Serialized form of [`Value`]: compact tags, and 128-bit integers as text when they do
+/// not fit an i64 (serde's buffering of tagged enums cannot carry i128).
+#[derive(Serialize, Deserialize)]
+enum ValueRepr {
+    N,
+    B(bool),
+    I(i64),
+    L(String),
+    F(f64),
+    D(i64),
+    DL(String),
+    S(String),
+}
+
+impl From<Value> for ValueRepr {
+    fn from(v: Value) -> Self {
+        match v {
+            Value::Null => ValueRepr::N,
+            Value::Bool(b) => ValueRepr::B(b),
+            Value::Int(i) => i64::try_from(i).map_or_else(|_| ValueRepr::L(i.to_string()), ValueRepr::I),
+            Value::Float(f) => ValueRepr::F(f),
+            Value::Decimal(d) => i64::try_from(d).map_or_else(|_| ValueRepr::DL(d.to_string()), ValueRepr::D),
+            Value::Str(s) => ValueRepr::S(s),
+        }
+    }
+}
+
+impl From<ValueRepr> for Value {
+    fn from(r: ValueRepr) -> Self {
+        match r {
+            ValueRepr::N => Value::Null,
+            ValueRepr::B(b) => Value::Bool(b),
+            ValueRepr::I(i) => Value::Int(i as i128),
+            ValueRepr::L(s) => s.parse().map_or(Value::Null, Value::Int),
+            ValueRepr::F(f) => Value::Float(f),
+            ValueRepr::D(d) => Value::Decimal(d as i128),
+            ValueRepr::DL(s) => s.parse().map_or(Value::Null, Value::Decimal),
+            ValueRepr::S(s) => Value::Str(s),
+        }
+    }
 }
 
 /// An untyped literal as written in SQL, before coercion to a column type.

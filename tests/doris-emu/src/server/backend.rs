@@ -29,14 +29,15 @@ pub fn execute(cluster: &Cluster, session: &mut Session, sql: &str) -> Result<Qu
     cluster.execute(session, sql)
 }
 
-/// Forced binlog GC (`POST /gc_binlog`), via the executor's `ADMIN EMU GC BINLOG`.
+/// Forced binlog GC (`POST /gc_binlog`), via the executor's
+/// `ADMIN EMU GC BINLOG [db] [UNTIL seq]` (journaled by repl).
 pub fn force_gc(cluster: &Cluster, req: &GcRequest) -> Result<String, String> {
     let mut sql = "ADMIN EMU GC BINLOG".to_string();
     if let Some(db) = &req.db {
         sql.push_str(&format!(" `{}`", db.replace('`', "``")));
     }
     if let Some(seq) = req.until_seq {
-        sql.push_str(&format!(" {seq}"));
+        sql.push_str(&format!(" UNTIL {seq}"));
     }
     match cluster.execute(&mut Session::default(), &sql) {
         Ok(QueryResult::Ok { affected_rows, .. }) => Ok(format!("{affected_rows} binlog sets trimmed")),
@@ -45,9 +46,14 @@ pub fn force_gc(cluster: &Cluster, req: &GcRequest) -> Result<String, String> {
     }
 }
 
-/// One periodic binlog GC pass (ttl / max history), like the FE's BinlogGcer.
-pub fn periodic_gc(_cluster: &Cluster) {
-    // ADAPTER: waiting for repl's periodic GC entry point.
+/// One periodic binlog GC pass (ttl / max history / max bytes), like the FE's BinlogGcer.
+pub fn periodic_gc(cluster: &Cluster) {
+    fe_api::periodic_gc(cluster);
+}
+
+/// The replication tick (txn timeouts, pending publishes, backup progress, restores).
+pub async fn tick(cluster: &Cluster) {
+    fe_api::tick(cluster).await;
 }
 
 /// Runs a blocking replication call off the async workers.
@@ -127,7 +133,8 @@ pub fn segment_index_file(
 }
 
 /// `/api/_tablet/_download?file=`: a snapshot file for restore.
-pub fn snapshot_file(_c: &Cluster, _be: i64, file: &str) -> Result<Vec<u8>, Download> {
-    // ADAPTER: waiting for repl's snapshot file accessor.
-    Err(not_found(format!("file {file} not found")))
+pub fn snapshot_file(c: &Cluster, _be: i64, file: &str) -> Result<Vec<u8>, Download> {
+    c.with_state(|s| s.backups.file(file))
+        .map(|bytes| bytes.as_ref().clone())
+        .ok_or_else(|| not_found(format!("file {file} not found")))
 }

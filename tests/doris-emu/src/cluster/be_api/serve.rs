@@ -81,3 +81,17 @@ pub fn segment_file(cluster: &Cluster, tablet_id: i64, rowset_id: &str, segment_
         Ok(r.to_segment_bytes())
     })
 }
+
+/// `/api/_tablet/_download?token=&file=`: a snapshot file; 401 on a wrong token, 404 when
+/// the file (or its snapshot) is gone.
+pub fn snapshot_file(cluster: &Cluster, token: &str, path: &str) -> Result<Vec<u8>, HttpError> {
+    cluster.with_state(|s| {
+        if token.is_empty() || token != s.token {
+            return Err(HttpError { status: 401, msg: "invalid token".into() });
+        }
+        s.backups
+            .file(path)
+            .map(|b| b.as_ref().clone())
+            .ok_or_else(|| not_found(format!("file {path} not found")))
+    })
+}

@@ -100,9 +100,38 @@ fn add_columns(w: &mut Writer<'_>, db_id: i64, mut t: Table, defs: &[ColumnDef],
     }
     t.indexes[0].columns = t.columns.iter().map(|c| c.unique_id).collect();
     t.indexes[0].schema_version += 1;
-    let rec = columns_binlog(db_id, &t, raw);
+    let raw = add_column_raw(&t, defs, pos, raw);
+    let rec = columns_binlog(db_id, &t, &raw);
     let tid = t.id;
     commit_table(w, db_id, t, vec![], vec![], binlog(kind::MODIFY_TABLE_ADD_OR_DROP_COLUMNS, db_id, vec![tid], rec))
+}
+
+/// `ALTER TABLE `db`.`t`` part of a raw statement.
+fn raw_prefix(raw: &str) -> &str {
+    raw.match_indices("` ").next().map_or(raw, |(i, _)| &raw[..=i])
+}
+
+/// Doris' canonical rawSql of a light ADD COLUMN: ``ALTER TABLE `db`.`t` ADD COLUMN `c` INT
+/// NULL DEFAULT "1" COMMENT ""``.
+fn add_column_raw(t: &Table, defs: &[ColumnDef], pos: Option<&ColumnPosition>, raw: &str) -> String {
+    let cols: Vec<String> = defs
+        .iter()
+        .filter_map(|d| t.column(&d.name))
+        .map(|c| {
+            let mut x = column_sql(t, c).replacen(&c.ty.to_sql(), &c.ty.to_sql().to_uppercase(), 1);
+            if c.comment.is_empty() {
+                x.push_str(" COMMENT \"\"");
+            }
+            x
+        })
+        .collect();
+    let body = if cols.len() == 1 { cols[0].clone() } else { format!("({})", cols.join(", ")) };
+    let pos = match pos {
+        Some(ColumnPosition::First) => " FIRST".to_string(),
+        Some(ColumnPosition::After(a)) => format!(" AFTER `{a}`"),
+        None => String::new(),
+    };
+    format!("{} ADD COLUMN {body}{pos}", raw_prefix(raw))
 }
 
 /// Where a new value column goes (end by default; never before a key column).
@@ -140,6 +169,8 @@ fn drop_column(w: &mut Writer<'_>, db_id: i64, mut t: Table, name: &str, raw: &s
         return super::schema_change::drop_column_heavy(w, db_id, t, name, raw);
     }
     let c = t.columns.remove(p);
+    let raw = format!("{} DROP COLUMN `{}`", raw_prefix(raw), c.name);
+    let raw = raw.as_str();
     for idx in &mut t.indexes {
         idx.columns.retain(|u| *u != c.unique_id);
     }
@@ -307,6 +338,5 @@ fn replace_with(w: &mut Writer<'_>, db_id: i64, db_name: &str, a: Table, b_name:
         "newTblId": b_id, "newTblName": b_name, "swapTable": swap, "isForce": false,
     });
     commit_catalog(w, changes, binlog(REPLACE_TABLE, db_id, vec![a_id, b_id], rec))?;
-    let _ = column_sql;
     Ok(QueryResult::ok())
 }

@@ -98,7 +98,7 @@ pub fn make_rowsets(table: &Table, routed: Routed, txn_id: i64, extra: Option<Ro
 /// Publishes rowsets as a local load; returns the Doris-like OK info.
 pub fn publish(w: &mut Writer<'_>, db_id: i64, txn_id: i64, label: String, rowsets: Vec<Rowset>, partitions: Vec<i64>, n: u64) -> ExecResult {
     let req = LoadRequest { db_id, txn_id, label: label.clone(), rowsets, partitions };
-    w.publish_load(req)?;
+    w.publish_local_load(req)?;
     let info = format!("{{'label':'{label}', 'status':'VISIBLE', 'txnId':'{txn_id}'}}");
     Ok(QueryResult::Ok { affected_rows: n, info })
 }

@@ -48,8 +48,8 @@ fn partition_clause(t: &Table) -> String {
         PartitionScheme::List(c) => ("LIST", c),
     };
     let types = partition_types(t);
-    let parts: Vec<String> = t
-        .regular_partitions()
+    let parts: Vec<String> = crate::cluster::partition::sorted_partitions(t, false)
+        .into_iter()
         .map(|p| format!("PARTITION {} {}", quote_ident(&p.name), values_sql(&types, &p.item)))
         .collect();
     format!("PARTITION BY {kw}({})\n({})\n", names(cols), parts.join(",\n"))

@@ -138,10 +138,8 @@ fn partition_rows(t: &Table, temp: bool) -> crate::result::QueryResult {
         "SyncWithBaseTables", "UnsyncTables", "CommittedVersion", "RowCount",
     ];
     let pkey = crate::cluster::partition::partition_columns(t).join(", ");
-    let rows = t
-        .partitions
-        .iter()
-        .filter(|p| p.is_temp == temp)
+    let rows = crate::cluster::partition::sorted_partitions(t, temp)
+        .into_iter()
         .map(|p| {
             let dk = if p.distribution.hash_columns.is_empty() { "RANDOM".into() } else { p.distribution.hash_columns.join(", ") };
             vec![

@@ -1,0 +1,77 @@
+//! `[raft]`: timing of the Raft group and of job ownership.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::duration::serde_human;
+
+/// The `[raft]` section.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RaftConfig {
+    /// Leader heartbeat period. Must be < `election_timeout_min`. Default: 100ms.
+    #[serde(with = "serde_human")]
+    pub heartbeat_interval: Duration,
+    /// Lower bound of the randomized election timeout. Default: 300ms.
+    #[serde(with = "serde_human")]
+    pub election_timeout_min: Duration,
+    /// Upper bound of the randomized election timeout; must be > `election_timeout_min`.
+    /// Default: 600ms.
+    #[serde(with = "serde_human")]
+    pub election_timeout_max: Duration,
+    /// A node cut off from the quorum this long stops its job runners. Default: 1s.
+    #[serde(with = "serde_human")]
+    pub lease: Duration,
+    /// The leader reassigns a silent node's jobs after this long; must be > `lease`, so
+    /// the old owner has stopped before a new one starts. Default: 1.5s.
+    #[serde(with = "serde_human")]
+    pub reassign_after: Duration,
+    /// Build a snapshot after this many log entries since the last one. Must be > 0.
+    /// Default: 5000.
+    pub snapshot_logs_since_last: u64,
+}
+
+impl Default for RaftConfig {
+    fn default() -> Self {
+        RaftConfig {
+            heartbeat_interval: Duration::from_millis(100),
+            election_timeout_min: Duration::from_millis(300),
+            election_timeout_max: Duration::from_millis(600),
+            lease: Duration::from_secs(1),
+            reassign_after: Duration::from_millis(1500),
+            snapshot_logs_since_last: 5000,
+        }
+    }
+}
+
+impl RaftConfig {
+    /// Checks the ordering constraints between the timers.
+    pub(crate) fn check(&self) -> Result<(), (&'static str, String)> {
+        if self.heartbeat_interval.is_zero() {
+            return Err(("raft.heartbeat_interval", "must be > 0".into()));
+        }
+        if self.heartbeat_interval >= self.election_timeout_min {
+            return Err((
+                "raft.heartbeat_interval",
+                "must be < raft.election_timeout_min".into(),
+            ));
+        }
+        if self.election_timeout_max <= self.election_timeout_min {
+            return Err((
+                "raft.election_timeout_max",
+                "must be > raft.election_timeout_min".into(),
+            ));
+        }
+        if self.lease.is_zero() {
+            return Err(("raft.lease", "must be > 0".into()));
+        }
+        if self.reassign_after <= self.lease {
+            return Err(("raft.reassign_after", "must be > raft.lease".into()));
+        }
+        if self.snapshot_logs_since_last == 0 {
+            return Err(("raft.snapshot_logs_since_last", "must be > 0".into()));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,130 @@
+//! Helpers for the `repl_*` tests: in-process clusters whose BEs answer the BE HTTP
+//! download endpoints from the replication accessors (a tiny axum server per cluster).
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use doris_emu::cluster::{be_api, BackendConfig, Cluster, ClusterConfig, Session};
+use doris_emu::result::QueryResult;
+
+/// A cluster plus its BE HTTP port.
+pub struct TestCluster {
+    /// The cluster.
+    pub c: Cluster,
+    /// HTTP port of every BE (one server serves them all).
+    pub http_port: u16,
+}
+
+fn answer(r: Result<Vec<u8>, be_api::HttpError>) -> Response {
+    match r {
+        Ok(b) => (StatusCode::OK, b).into_response(),
+        Err(e) => (StatusCode::from_u16(e.status).unwrap_or(StatusCode::NOT_FOUND), e.msg).into_response(),
+    }
+}
+
+async fn binlog(State(c): State<Cluster>, Query(q): Query<HashMap<String, String>>) -> Response {
+    let num = |k: &str| q.get(k).and_then(|v| v.parse::<i64>().ok()).unwrap_or(-1);
+    let rowset = q.get("rowset_id").cloned().unwrap_or_default();
+    let tablet = num("tablet_id");
+    answer(match q.get("method").map(String::as_str) {
+        Some("get_binlog_info") => be_api::binlog_info(&c, tablet, num("binlog_version")).map(String::into_bytes),
+        Some("get_rowset_meta") => be_api::rowset_meta(&c, tablet, &rowset, num("binlog_version")),
+        Some("get_segment_file") => be_api::segment_file(&c, tablet, &rowset, num("segment_index")),
+        _ => Err(be_api::HttpError { status: 400, msg: "bad method".into() }),
+    })
+}
+
+async fn tablet(State(c): State<Cluster>, Query(q): Query<HashMap<String, String>>) -> Response {
+    let token = q.get("token").cloned().unwrap_or_default();
+    let file = q.get("file").cloned().unwrap_or_default();
+    answer(be_api::snapshot_file(&c, &token, &file))
+}
+
+/// Starts a cluster with `n` BEs (all served by one HTTP server on a free port).
+pub async fn start(n: usize, id_base: i64, dir: Option<std::path::PathBuf>) -> TestCluster {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let http_port = listener.local_addr().expect("addr").port();
+    let c = Cluster::open(config(n, id_base, http_port, dir)).expect("open");
+    let app = Router::new()
+        .route("/api/_binlog/_download", get(binlog))
+        .route("/api/_tablet/_download", get(tablet))
+        .with_state(c.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    TestCluster { c, http_port }
+}
+
+/// Config with `n` BEs on `http_port`.
+pub fn config(n: usize, id_base: i64, http_port: u16, dir: Option<std::path::PathBuf>) -> ClusterConfig {
+    let backends = (0..n)
+        .map(|i| BackendConfig {
+            id: 10001 + i as i64,
+            host: "127.0.0.1".into(),
+            be_port: 9060,
+            http_port: i32::from(http_port),
+            brpc_port: 8060,
+            heartbeat_port: 9050,
+        })
+        .collect();
+    ClusterConfig { data_dir: dir, backends, id_base, cluster_token: format!("token-{id_base}"), ..Default::default() }
+}
+
+/// Runs SQL in `db` (USE first when given), panicking on error.
+pub fn sql(c: &Cluster, db: Option<&str>, q: &str) -> QueryResult {
+    let mut s = Session::default();
+    if let Some(db) = db {
+        c.execute(&mut s, &format!("USE `{db}`")).expect("use");
+    }
+    c.execute(&mut s, q).unwrap_or_else(|e| panic!("{q}: {e}"))
+}
+
+/// Rows as text.
+pub fn rows(c: &Cluster, db: &str, q: &str) -> Vec<Vec<String>> {
+    match sql(c, Some(db), q) {
+        QueryResult::Rows { rows, .. } => {
+            rows.into_iter().map(|r| r.into_iter().map(|v| v.unwrap_or_else(|| "NULL".into())).collect()).collect()
+        }
+        other => panic!("{q}: expected rows, got {other:?}"),
+    }
+}
+
+/// Column `col` of a result.
+pub fn column(c: &Cluster, db: &str, q: &str, col: &str) -> Vec<String> {
+    match sql(c, Some(db), q) {
+        QueryResult::Rows { columns, rows } => {
+            let i = columns.iter().position(|x| x.name == col).unwrap_or_else(|| panic!("no column {col}"));
+            rows.into_iter().map(|r| r[i].clone().unwrap_or_default()).collect()
+        }
+        other => panic!("{q}: expected rows, got {other:?}"),
+    }
+}
+
+/// Polls `f` every 20 ms until it returns Some, failing with `what` after 10 s.
+pub async fn poll<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// A table definition used by the tests (2 buckets, 1 replica, binlog on).
+pub fn create_table(c: &Cluster, db: &str, name: &str, v_type: &str) {
+    sql(c, None, &format!("CREATE DATABASE IF NOT EXISTS `{db}` PROPERTIES (\"binlog.enable\" = \"true\")"));
+    sql(
+        c,
+        Some(db),
+        &format!(
+            "CREATE TABLE `{name}` (k INT, v {v_type}) UNIQUE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2 \
+             PROPERTIES (\"replication_num\" = \"1\", \"binlog.enable\" = \"true\")"
+        ),
+    );
+}
