@@ -8,12 +8,12 @@ mod entry;
 mod runner;
 mod store;
 
-pub use runner::{idle_runner_factory, FnRunnerFactory, RunnerFactory};
+pub use runner::{engine_runner_factory, idle_runner_factory, FnRunnerFactory, RunnerFactory};
 pub use store::{JobRecord, JobStore, MemoryJobStore, StoreError};
 
-use crate::engine::checkpoint::RunnerCommand;
+use crate::engine::checkpoint::{CheckpointHandle, RunnerCommand};
 use crate::engine::create::{ClusterOps, CreateError};
-use crate::engine::status::JobStatusSnapshot;
+use crate::engine::status::{JobStatus, JobStatusSnapshot};
 use crate::job::{JobSpec, JobState, Progress, SpecError, SyncType};
 use entry::Entries;
 use std::sync::Arc;
@@ -67,7 +67,13 @@ pub struct JobManager {
     store: Arc<dyn JobStore>,
     ops: Arc<dyn ClusterOps>,
     entries: Entries,
+    /// Fleet mode: runners are started only through [`JobManager::start_owned`] (by the
+    /// ownership reconciler), never by create/resume/recover.
+    external_runners: bool,
 }
+
+/// Builds the checkpoint of an externally owned runner from its live status.
+pub type MakeCheckpoint = Box<dyn FnOnce(Arc<JobStatus>) -> Arc<dyn CheckpointHandle> + Send>;
 
 impl JobManager {
     /// A manager over `store`, checking clusters with `ops`, starting runners with
@@ -81,6 +87,33 @@ impl JobManager {
             entries: Entries::new(store.clone(), factory),
             store,
             ops,
+            external_runners: false,
+        }
+    }
+
+    /// Fleet mode: create/resume/recover only write the store; runners are started and
+    /// stopped by the owner of the job through [`JobManager::start_owned`] /
+    /// [`JobManager::stop_owned`]. Pause/delete still stop a local runner at once.
+    pub fn with_external_runners(mut self) -> Self {
+        self.external_runners = true;
+        self
+    }
+
+    /// Starts the runner of `spec` with the checkpoint `make` builds (after any previous
+    /// runner of the job has stopped). Does not wait.
+    pub fn start_owned(&self, spec: JobSpec, make: MakeCheckpoint) {
+        self.entries
+            .start_with(spec, move |status, _epoch, _current| make(status));
+    }
+
+    /// Cancels the runner of `name` (does not wait).
+    pub fn stop_owned(&self, name: &str) {
+        self.entries.stop(name);
+    }
+
+    fn start_local(&self, spec: JobSpec) {
+        if !self.external_runners {
+            self.entries.start(spec);
         }
     }
 
@@ -113,7 +146,7 @@ impl JobManager {
         let progress = Progress::new(&spec.name, spec.sync_type() == SyncType::Table);
         self.store.save_progress(&progress).await?;
         tracing::info!(job = %spec.name, "job created");
-        self.entries.start(spec);
+        self.start_local(spec);
         Ok(())
     }
 
@@ -124,7 +157,7 @@ impl JobManager {
             let Some(rec) = self.store.get(&name).await? else {
                 continue;
             };
-            if rec.state.is_running() && !self.entries.is_running(&name) {
+            if rec.state.is_running() && !self.entries.is_running(&name) && !self.external_runners {
                 self.entries.start(rec.spec);
                 started += 1;
             }
@@ -148,7 +181,7 @@ impl JobManager {
             return Ok(());
         }
         self.store.set_state(name, JobState::Running).await?;
-        self.entries.start(rec.spec);
+        self.start_local(rec.spec);
         Ok(())
     }
 
@@ -185,7 +218,8 @@ impl JobManager {
         Ok(())
     }
 
-    /// Source binlogs not yet applied: the runner's last measurement, else asked live.
+    /// Source binlogs not yet applied and their age in seconds (-1 = unknown): the
+    /// runner's last measurement, else asked live from the source FE.
     pub async fn lag(&self, name: &str) -> Result<(i64, i64), ManagerError> {
         let rec = self.record(name).await?;
         let live = self.entries.status(name).snapshot();
@@ -197,7 +231,7 @@ impl JobManager {
             None => 0,
         };
         let lag = self.ops.binlog_lag(&rec.spec, seq).await?;
-        Ok((lag, live.lag_seconds))
+        Ok((lag.binlogs, lag.seconds.unwrap_or(-1)))
     }
 
     /// Stored state plus live status.

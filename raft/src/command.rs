@@ -73,6 +73,23 @@ pub enum Command {
         /// The saves.
         items: Vec<ProgressWrite>,
     },
+    /// Sets the first progress of a job that has none yet (e.g. right after `CreateJob`);
+    /// not fenced because it can never overwrite a runner's checkpoint. Answers
+    /// [`CommandResponse::Ok`] also when progress already exists (nothing changes then).
+    SeedProgress {
+        /// Job name.
+        job: String,
+        /// Opaque progress payload.
+        data: serde_json::Value,
+    },
+    /// Marks a node as draining (the scheduler moves all its jobs away and gives it none)
+    /// or clears the mark. The node does not have to be a member.
+    SetNodeDraining {
+        /// The node.
+        node: NodeId,
+        /// `true` to drain, `false` to accept jobs again.
+        draining: bool,
+    },
     /// Changes nothing; useful as a barrier or heartbeat.
     Noop,
 }

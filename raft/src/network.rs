@@ -13,6 +13,7 @@ mod connection;
 mod factory;
 pub(crate) mod wire;
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 pub use connection::NetworkConnection;
@@ -28,6 +29,9 @@ pub struct NetworkConfig {
     /// Largest gRPC message sent or accepted, in bytes. Default: 64 MiB. Must exceed openraft's
     /// `snapshot_max_chunk_size` and a full `max_payload_entries` batch.
     pub max_message_size: usize,
+    /// Rewrites of peer Raft addresses (`advertised` → `dialed`), e.g. for NAT or for a
+    /// fault-injecting proxy in tests. Default: empty (dial the advertised address).
+    pub addr_map: BTreeMap<String, String>,
 }
 
 impl Default for NetworkConfig {
@@ -36,6 +40,7 @@ impl Default for NetworkConfig {
             connect_timeout: Duration::from_millis(500),
             request_timeout: Duration::from_secs(5),
             max_message_size: 64 * 1024 * 1024,
+            addr_map: BTreeMap::new(),
         }
     }
 }

@@ -42,15 +42,14 @@ pub(crate) async fn create_ccr(State(s): State<ApiState>, body: Bytes) -> Respon
     result(s.manager.create(spec).await)
 }
 
-/// `/get_lag` → `lag` always present; `lag_seconds` too when known.
+/// `/get_lag` → `lag` always present; on success also `lag_seconds` (-1 = unknown).
 pub(crate) async fn get_lag(State(s): State<ApiState>, body: Bytes) -> Response {
     let n = match name(&body, NAME_EMPTY) {
         Ok(n) => n,
         Err(e) => return err(e, json!({ "lag": 0 })),
     };
     match s.manager.lag(&n).await {
-        Ok((lag, secs)) if secs >= 0 => ok(json!({ "lag": lag, "lag_seconds": secs })),
-        Ok((lag, _)) => ok(json!({ "lag": lag })),
+        Ok((lag, secs)) => ok(json!({ "lag": lag, "lag_seconds": secs })),
         Err(e) => err(e, json!({ "lag": 0 })),
     }
 }

@@ -264,3 +264,22 @@ async fn any_method_and_static_endpoints() {
     let (st, _) = call_raw(&app, Method::GET, "/list_jobs", "").await;
     assert_eq!(st, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn serves_over_tcp() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let store = Arc::new(MemoryJobStore::new());
+    let m = JobManager::new(store, Arc::new(NoopClusterOps), idle_runner_factory());
+    let stop = tokio_util::sync::CancellationToken::new();
+    let server = tokio::spawn(serve(listener, ApiState::new(Arc::new(m)), stop.clone()));
+    let url = format!("http://{addr}/version");
+    let body = reqwest::get(&url).await.unwrap().text().await.unwrap();
+    assert!(body.contains("version"), "{body}");
+    stop.cancel();
+    tokio::time::timeout(std::time::Duration::from_secs(5), server)
+        .await
+        .expect("server stops")
+        .unwrap()
+        .unwrap();
+}

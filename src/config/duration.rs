@@ -12,7 +12,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     if let Ok(d) = humantime::parse_duration(text) {
         return Ok(d);
     }
-    parse_decimal(text).ok_or_else(|| format!("invalid duration `{text}`: expected {DURATION_FORM}"))
+    parse_decimal(text)
+        .ok_or_else(|| format!("invalid duration `{text}`: expected {DURATION_FORM}"))
 }
 
 /// `"<float><unit>"` with unit one of ns, us, µs, ms, s, m, h.
@@ -51,7 +52,10 @@ pub mod serde_human {
     /// Reads a string in any form [`super::parse_duration`] accepts.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
         let text = String::deserialize(d).map_err(|_| {
-            D::Error::custom(format!("expected a string holding {}", super::DURATION_FORM))
+            D::Error::custom(format!(
+                "expected a string holding {}",
+                super::DURATION_FORM
+            ))
         })?;
         super::parse_duration(&text).map_err(D::Error::custom)
     }

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::duration::serde_human;
+use super::duration::{format_duration, serde_human};
 
 /// The `[raft]` section.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,23 +51,35 @@ impl RaftConfig {
         if self.heartbeat_interval.is_zero() {
             return Err(("raft.heartbeat_interval", "must be > 0".into()));
         }
-        if self.heartbeat_interval >= self.election_timeout_min {
-            return Err((
+        let order = [
+            (
                 "raft.heartbeat_interval",
-                "must be < raft.election_timeout_min".into(),
-            ));
-        }
-        if self.election_timeout_max <= self.election_timeout_min {
-            return Err((
+                self.heartbeat_interval < self.election_timeout_min,
+                "raft.election_timeout_min",
+                self.election_timeout_min,
+                "<",
+            ),
+            (
                 "raft.election_timeout_max",
-                "must be > raft.election_timeout_min".into(),
-            ));
+                self.election_timeout_max > self.election_timeout_min,
+                "raft.election_timeout_min",
+                self.election_timeout_min,
+                ">",
+            ),
+            (
+                "raft.reassign_after",
+                self.reassign_after > self.lease,
+                "raft.lease",
+                self.lease,
+                ">",
+            ),
+        ];
+        if let Some((key, _, other, bound, op)) = order.iter().find(|(_, ok, ..)| !ok) {
+            let bound = format_duration(*bound);
+            return Err((key, format!("must be {op} {other} ({bound})")));
         }
         if self.lease.is_zero() {
             return Err(("raft.lease", "must be > 0".into()));
-        }
-        if self.reassign_after <= self.lease {
-            return Err(("raft.reassign_after", "must be > raft.lease".into()));
         }
         if self.snapshot_logs_since_last == 0 {
             return Err(("raft.snapshot_logs_since_last", "must be > 0".into()));

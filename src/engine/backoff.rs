@@ -108,26 +108,45 @@ mod tests {
     async fn retry_is_bounded_and_stops_on_fatal() {
         let mut b = Backoff::new(Duration::from_millis(1), Duration::from_millis(2));
         let calls = AtomicU32::new(0);
-        let r: Result<(), &str> = retry(&mut b, 4, || async {
-            calls.fetch_add(1, Ordering::SeqCst);
-            Err("transient")
-        }, |_| true)
+        let r: Result<(), &str> = retry(
+            &mut b,
+            4,
+            || async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err("transient")
+            },
+            |_| true,
+        )
         .await;
         assert_eq!(r, Err("transient"));
         assert_eq!(calls.load(Ordering::SeqCst), 4);
 
         calls.store(0, Ordering::SeqCst);
-        let r: Result<(), &str> = retry(&mut b, 4, || async {
-            calls.fetch_add(1, Ordering::SeqCst);
-            Err("fatal")
-        }, |e| *e != "fatal")
+        let r: Result<(), &str> = retry(
+            &mut b,
+            4,
+            || async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err("fatal")
+            },
+            |e| *e != "fatal",
+        )
         .await;
         assert_eq!(r, Err("fatal"));
         assert_eq!(calls.load(Ordering::SeqCst), 1);
 
-        let r: Result<u32, &str> = retry(&mut b, 4, || async {
-            if calls.fetch_add(1, Ordering::SeqCst) < 2 { Err("again") } else { Ok(7) }
-        }, |_| true)
+        let r: Result<u32, &str> = retry(
+            &mut b,
+            4,
+            || async {
+                if calls.fetch_add(1, Ordering::SeqCst) < 2 {
+                    Err("again")
+                } else {
+                    Ok(7)
+                }
+            },
+            |_| true,
+        )
         .await;
         assert_eq!(r, Ok(7));
         assert_eq!(b.attempts(), 0);

@@ -34,6 +34,15 @@ impl CreateError {
     }
 }
 
+/// Replication lag of a job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lag {
+    /// Source binlogs not yet applied.
+    pub binlogs: i64,
+    /// Age in seconds of the oldest unapplied binlog (`None` = unknown).
+    pub seconds: Option<i64>,
+}
+
 /// Everything the job manager needs from the Doris clusters. A trait so the manager and
 /// API are testable without clusters.
 #[async_trait]
@@ -44,8 +53,9 @@ pub trait ClusterOps: Send + Sync {
     async fn prepare(&self, spec: &mut JobSpec) -> Result<(), CreateError>;
     /// Sets `is_being_synced = false` on the target table(s).
     async fn desync(&self, spec: &JobSpec) -> Result<(), CreateError>;
-    /// Source binlogs after `commit_seq` (getBinlogLag).
-    async fn binlog_lag(&self, spec: &JobSpec, commit_seq: i64) -> Result<i64, CreateError>;
+    /// Source binlogs after `commit_seq` (getBinlogLag) and, when the FE reports
+    /// timestamps, the age in seconds of the oldest of them (`None` = unknown).
+    async fn binlog_lag(&self, spec: &JobSpec, commit_seq: i64) -> Result<Lag, CreateError>;
 }
 
 /// [`ClusterOps`] that accepts everything (tests, dry runs).
@@ -60,7 +70,10 @@ impl ClusterOps for NoopClusterOps {
     async fn desync(&self, _spec: &JobSpec) -> Result<(), CreateError> {
         Ok(())
     }
-    async fn binlog_lag(&self, _spec: &JobSpec, _commit_seq: i64) -> Result<i64, CreateError> {
-        Ok(0)
+    async fn binlog_lag(&self, _spec: &JobSpec, _commit_seq: i64) -> Result<Lag, CreateError> {
+        Ok(Lag {
+            binlogs: 0,
+            seconds: Some(0),
+        })
     }
 }

@@ -21,7 +21,8 @@ pub use schema::{
     shadow_index_update, ShadowIndexUpdate,
 };
 pub use table::{
-    create_table, drop_table, modify_table_property, modify_view_def, rename_table, truncate_table,
+    create_table, drop_table, drop_view_statement, modify_table_property, modify_view_def,
+    rename_table, truncate_table,
 };
 
 use crate::doris::{quote_ident, quote_str};

@@ -73,7 +73,9 @@ pub async fn lookup_db_id(sql: &SqlClient, name: &str) -> EngineResult<Option<i6
         .map_err(doris_err("show proc '/dbs/'"))?;
     let legacy = format!("default_cluster:{name}");
     for row in rows {
-        let db = row.get_str("DbName").map_err(doris_err("show proc '/dbs/'"))?;
+        let db = row
+            .get_str("DbName")
+            .map_err(doris_err("show proc '/dbs/'"))?;
         if db == name || db == legacy {
             return Ok(Some(row.get_i64("DbId").map_err(doris_err("DbId"))?));
         }
@@ -182,13 +184,25 @@ impl JobCtx {
     }
 
     /// getMeta of `tables` in db `db_id` on `side`.
-    pub async fn get_meta(&self, side: &Side, db_id: i64, tables: &[i64]) -> EngineResult<TGetMetaDBMeta> {
+    pub async fn get_meta(
+        &self,
+        side: &Side,
+        db_id: i64,
+        tables: &[i64],
+    ) -> EngineResult<TGetMetaDBMeta> {
         let want = tables
             .iter()
-            .map(|id| TGetMetaTable { id: Some(*id), ..Default::default() })
+            .map(|id| TGetMetaTable {
+                id: Some(*id),
+                ..Default::default()
+            })
             .collect();
         let req = TGetMetaRequest {
-            db: Some(TGetMetaDB { id: Some(db_id), tables: Some(want), ..Default::default() }),
+            db: Some(TGetMetaDB {
+                id: Some(db_id),
+                tables: Some(want),
+                ..Default::default()
+            }),
             ..Default::default()
         };
         let res = side.fe.get_meta(req).await.map_err(doris_err("getMeta"))?;
@@ -200,7 +214,11 @@ impl JobCtx {
     pub async fn backends(&self, src: bool) -> EngineResult<Backends> {
         let cached = {
             let g = self.meta.inner.lock();
-            self.meta.fresh(if src { &g.src_backends } else { &g.dest_backends })
+            self.meta.fresh(if src {
+                &g.src_backends
+            } else {
+                &g.dest_backends
+            })
         };
         if let Some(b) = cached {
             return Ok(b);
@@ -219,7 +237,11 @@ impl JobCtx {
             .collect();
         let map = Arc::new(map);
         let mut g = self.meta.inner.lock();
-        let slot = if src { &mut g.src_backends } else { &mut g.dest_backends };
+        let slot = if src {
+            &mut g.src_backends
+        } else {
+            &mut g.dest_backends
+        };
         *slot = Some((Instant::now(), map.clone()));
         Ok(map)
     }
@@ -235,9 +257,10 @@ impl JobCtx {
             .get_master_token(TGetMasterTokenRequest::default())
             .await
             .map_err(doris_err("getMasterToken"))?;
-        let token = res.token.filter(|t| !t.is_empty()).ok_or_else(|| {
-            EngineError::fatal("getMasterToken returned no token")
-        })?;
+        let token = res
+            .token
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| EngineError::fatal("getMasterToken returned no token"))?;
         self.meta.inner.lock().token = Some((Instant::now(), token.clone()));
         Ok(token)
     }

@@ -3,6 +3,7 @@
 //! Every struct tolerates unknown and missing optional fields; a payload that is not
 //! JSON, has wrong types or lacks a required field is a [`RecordError`], never a panic.
 
+mod accessors;
 mod barrier;
 mod binlog_type;
 mod partition;

@@ -3,7 +3,7 @@
 
 use super::runner::{spawn_runner, RunnerFactory, RunnerHandle, StartArgs, StoreCheckpoint};
 use super::store::JobStore;
-use crate::engine::checkpoint::RunnerCommand;
+use crate::engine::checkpoint::{CheckpointHandle, RunnerCommand};
 use crate::engine::status::{JobStatus, JobStatusSnapshot};
 use crate::job::{JobSpec, SyncState};
 use parking_lot::Mutex;
@@ -82,9 +82,28 @@ impl Entries {
         })
     }
 
-    /// Starts (or restarts) the runner of `spec`; a previous runner is cancelled and
-    /// fenced, and the new one begins after it has stopped.
+    /// Starts (or restarts) the runner of `spec` with a store-backed checkpoint; a
+    /// previous runner is cancelled and fenced, and the new one begins after it stopped.
     pub(crate) fn start(&self, spec: JobSpec) {
+        let store = self.store.clone();
+        let name = spec.name.clone();
+        self.start_with(spec, move |status, epoch, current| {
+            Arc::new(StoreCheckpoint {
+                store,
+                name,
+                epoch,
+                current,
+                status,
+            })
+        });
+    }
+
+    /// Like [`Entries::start`] with a checkpoint built by `make(status, epoch, current)`.
+    pub(crate) fn start_with(
+        &self,
+        spec: JobSpec,
+        make: impl FnOnce(Arc<JobStatus>, u64, Arc<AtomicU64>) -> Arc<dyn CheckpointHandle>,
+    ) {
         let mut jobs = self.jobs.lock();
         let table_sync = !spec.src.table.is_empty();
         let e = jobs
@@ -96,18 +115,11 @@ impl Entries {
             r.join
         });
         e.status.set_blocked(None);
-        let checkpoint = Arc::new(StoreCheckpoint {
-            store: self.store.clone(),
-            name: spec.name.clone(),
-            epoch,
-            current: e.epoch.clone(),
-            status: e.status.clone(),
-        });
         let args = StartArgs {
             spec,
             store: self.store.clone(),
             status: e.status.clone(),
-            checkpoint,
+            checkpoint: make(e.status.clone(), epoch, e.epoch.clone()),
             pending: std::mem::take(&mut e.pending),
             after: prev,
         };

@@ -35,6 +35,11 @@ where
     }
 }
 
+/// The production factory: each job runs [`crate::engine::run`].
+pub fn engine_runner_factory() -> Arc<dyn RunnerFactory> {
+    Arc::new(FnRunnerFactory(crate::engine::run))
+}
+
 /// A runner that only waits for cancellation (tests, and a placeholder until the engine
 /// runner is wired in).
 pub fn idle_runner_factory() -> Arc<dyn RunnerFactory> {

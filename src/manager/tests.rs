@@ -249,3 +249,24 @@ async fn recover_starts_stored_running_jobs() {
     assert_eq!(m2.recover().await.unwrap(), 1);
     wait_for("start", || p2.starts.load(Ordering::SeqCst) == 1).await;
 }
+
+#[tokio::test]
+async fn external_runners_start_only_when_owned() {
+    let p = Arc::new(Probe::default());
+    let store = Arc::new(MemoryJobStore::new());
+    let m = JobManager::new(store, Arc::new(NoopClusterOps), probe_factory(p.clone()))
+        .with_external_runners();
+    m.create(spec("j1")).await.unwrap();
+    m.resume("j1").await.unwrap();
+    assert_eq!(m.recover().await.unwrap(), 0);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert_eq!(p.starts.load(Ordering::SeqCst), 0);
+    let cp = Arc::new(crate::engine::checkpoint::MemoryCheckpoint::new());
+    let cp2 = cp.clone();
+    m.start_owned(spec("j1"), Box::new(move |_status| cp2));
+    wait_for("owned start", || p.starts.load(Ordering::SeqCst) == 1).await;
+    m.force_fullsync("j1").await.unwrap();
+    wait_for("checkpoint via owned handle", || cp.saves() == 1).await;
+    m.stop_owned("j1");
+    wait_for("exit", || p.exits.load(Ordering::SeqCst) == 1).await;
+}

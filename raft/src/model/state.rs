@@ -1,6 +1,7 @@
 //! The whole replicated state and the state-machine bookkeeping around it.
 
 use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use serde::Deserialize;
 use serde::Serialize;
@@ -23,6 +24,9 @@ pub struct ReplicatedState {
     /// Last epoch of deleted jobs, so a re-created job never reuses an epoch.
     #[serde(default)]
     pub retired_epochs: BTreeMap<String, u64>,
+    /// Nodes marked draining: they keep no jobs and get none.
+    #[serde(default)]
+    pub draining: BTreeSet<crate::NodeId>,
 }
 
 impl ReplicatedState {

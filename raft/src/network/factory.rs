@@ -34,6 +34,7 @@ impl NetworkFactory {
     /// A channel to `addr`, created lazily (no I/O until the first RPC), or an error text if
     /// the address is malformed.
     fn channel(&self, target: NodeId, addr: &str) -> Result<Channel, String> {
+        let addr = self.config.addr_map.get(addr).map_or(addr, String::as_str);
         let key = (target, addr.to_string());
         let mut channels = self.channels.lock();
         if let Some(ch) = channels.get(&key) {

@@ -48,8 +48,33 @@ impl ReplicatedState {
             Command::SaveProgressBatch { items } => CommandResponse::Batch {
                 results: items.iter().map(|w| self.save_progress(w)).collect(),
             },
+            Command::SeedProgress { job, data } => self.seed_progress(job, data),
+            Command::SetNodeDraining { node, draining } => {
+                if *draining {
+                    self.draining.insert(*node);
+                } else {
+                    self.draining.remove(node);
+                }
+                CommandResponse::Ok
+            }
             Command::Noop => CommandResponse::Ok,
         }
+    }
+
+    fn seed_progress(&mut self, job: &str, data: &serde_json::Value) -> CommandResponse {
+        if !self.jobs.contains_key(job) {
+            return not_found(job);
+        }
+        if !self.progress.contains_key(job) {
+            let epoch = self.ownership.get(job).map_or(0, |o| o.epoch);
+            let record = ProgressRecord {
+                epoch,
+                data: data.clone(),
+                seq: 1,
+            };
+            self.progress.insert(job.to_string(), record);
+        }
+        CommandResponse::Ok
     }
 
     fn create_job(

@@ -228,3 +228,31 @@ fn command_json_round_trips() {
     let back: Command = serde_json::from_str(&text).unwrap_or(Command::Noop);
     assert_eq!(back, cmd);
 }
+
+#[test]
+fn seed_progress_sets_only_the_first_progress() {
+    let mut st = state_with_assigned_job();
+    let seed = |v: u64| Command::SeedProgress {
+        job: "j1".into(),
+        data: serde_json::json!({ "seed": v }),
+    };
+    assert_eq!(st.apply(&seed(1)), CommandResponse::Ok);
+    assert_eq!(st.apply(&seed(2)), CommandResponse::Ok);
+    let p = st.progress_of("j1").cloned();
+    assert_eq!(p.map(|p| p.data), Some(serde_json::json!({ "seed": 1 })));
+    let missing = Command::SeedProgress {
+        job: "nope".into(),
+        data: serde_json::Value::Null,
+    };
+    assert!(!st.apply(&missing).is_ok());
+}
+
+#[test]
+fn draining_mark_is_set_and_cleared() {
+    let mut st = ReplicatedState::default();
+    let mark = |draining| Command::SetNodeDraining { node: 3, draining };
+    assert_eq!(st.apply(&mark(true)), CommandResponse::Ok);
+    assert!(st.draining.contains(&3));
+    assert_eq!(st.apply(&mark(false)), CommandResponse::Ok);
+    assert!(st.draining.is_empty());
+}

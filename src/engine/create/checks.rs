@@ -134,8 +134,14 @@ pub(crate) async fn table_names(sql: &SqlClient, db_id: i64) -> Result<Vec<Strin
         .query(&q)
         .await
         .map_err(CreateError::doris("list tables"))?;
+    // Views cannot take table properties: skip them when the FE says which rows are views.
+    let is_view = |r: &crate::doris::SqlRow| {
+        r.get_opt("Type")
+            .is_some_and(|t| t.eq_ignore_ascii_case("VIEW"))
+    };
     Ok(rows
         .iter()
+        .filter(|r| !is_view(r))
         .filter_map(|r| r.get_opt("TableName").map(str::to_string))
         .collect())
 }

@@ -1,10 +1,11 @@
 //! [`ClusterOps`] against real Doris clusters.
 
 use super::checks;
-use super::{ClusterOps, CreateError};
+use super::{ClusterOps, CreateError, Lag};
 use crate::doris::http::BeHttpClient;
 use crate::doris::sql::SqlOptions;
 use crate::doris::{quote_ident, ClusterSpec, FeClient, FeOptions, SqlClient};
+use crate::job::progress::unix_now;
 use crate::job::{JobSpec, SyncType};
 use async_trait::async_trait;
 use doris_thrift::frontend_service::TGetBinlogRequest;
@@ -129,7 +130,7 @@ impl ClusterOps for DorisClusterOps {
         )))
     }
 
-    async fn binlog_lag(&self, spec: &JobSpec, commit_seq: i64) -> Result<i64, CreateError> {
+    async fn binlog_lag(&self, spec: &JobSpec, commit_seq: i64) -> Result<Lag, CreateError> {
         let fe = FeClient::new(&spec.src, FeOptions::default())
             .map_err(CreateError::doris("connect"))?;
         let req = TGetBinlogRequest::new(
@@ -149,6 +150,15 @@ impl ClusterOps for DorisClusterOps {
             .get_binlog_lag(req)
             .await
             .map_err(CreateError::doris("getBinlogLag"))?;
-        Ok(res.lag.unwrap_or(0))
+        let binlogs = res.lag.unwrap_or(0).max(0);
+        // Newer FEs report the timestamp (ms) of the first binlog after commit_seq.
+        let seconds = if binlogs == 0 {
+            Some(0)
+        } else {
+            res.next_binlog_timestamp
+                .filter(|ts| *ts > 0)
+                .map(|ts| (unix_now() - ts / 1000).max(0))
+        };
+        Ok(Lag { binlogs, seconds })
     }
 }

@@ -83,7 +83,10 @@ pub struct Writer<'a> {
 impl Writer<'_> {
     /// Logs `entry` with the next journal id and the current time, then applies it.
     pub fn commit(&mut self, entry: JournalEntry) -> Result<EntryMeta, ClusterError> {
-        let meta = EntryMeta { journal_id: self.state.last_journal_id + 1, ts_ms: now_ms() };
+        let meta = EntryMeta {
+            journal_id: self.state.last_journal_id + 1,
+            ts_ms: now_ms(),
+        };
         let record = JournalRecord {
             id: meta.journal_id,
             ts_ms: meta.ts_ms,
@@ -128,17 +131,35 @@ impl Cluster {
                 let (journal, records) = Journal::open(dir)?;
                 for r in records {
                     state.next_id = state.next_id.max(r.next_id);
-                    journal::apply(&mut state, r.entry, EntryMeta { journal_id: r.id, ts_ms: r.ts_ms });
+                    journal::apply(
+                        &mut state,
+                        r.entry,
+                        EntryMeta {
+                            journal_id: r.id,
+                            ts_ms: r.ts_ms,
+                        },
+                    );
                 }
                 journal
             }
         };
-        Ok(Cluster { core: Arc::new(Mutex::new(Core { state, journal })) })
+        Ok(Cluster {
+            core: Arc::new(Mutex::new(Core { state, journal })),
+        })
     }
 
     /// Parses and executes one SQL statement for `session`.
     pub fn execute(&self, session: &mut Session, sql: &str) -> Result<QueryResult, SqlError> {
         let stmt = crate::sql::parse(sql).map_err(exec::parse_error)?;
+        self.write(|w| exec::run(w, session, stmt))
+    }
+
+    /// Executes an already parsed statement (for callers that split batches themselves).
+    pub fn execute_statement(
+        &self,
+        session: &mut Session,
+        stmt: crate::sql::Statement,
+    ) -> Result<QueryResult, SqlError> {
         self.write(|w| exec::run(w, session, stmt))
     }
 
@@ -168,20 +189,32 @@ impl Cluster {
         } else {
             Err(SqlError::with_code(
                 SqlError::ACCESS_DENIED,
-                format!("Access denied for user '{user}' (using password: {})", if password.is_empty() { "NO" } else { "YES" }),
+                format!(
+                    "Access denied for user '{user}' (using password: {})",
+                    if password.is_empty() { "NO" } else { "YES" }
+                ),
             ))
         }
     }
 
     /// Segment file bytes of tablet `tablet_id` at `version` (binlog download).
     pub fn segment_bytes(&self, tablet_id: i64, version: i64) -> Option<Vec<u8>> {
-        self.with_state(|s| s.rowset(tablet_id, version).map(rowset::Rowset::to_segment_bytes))
+        self.with_state(|s| {
+            s.rowset(tablet_id, version)
+                .map(rowset::Rowset::to_segment_bytes)
+        })
     }
 
     /// `(rowset_id, num_segments, meta bytes)` of tablet `tablet_id` at `version`.
     pub fn rowset_info(&self, tablet_id: i64, version: i64) -> Option<(String, u32, Vec<u8>)> {
         self.with_state(|s| {
-            s.rowset(tablet_id, version).map(|r| (r.rowset_id.clone(), r.num_segments.max(1), r.to_meta_bytes()))
+            s.rowset(tablet_id, version).map(|r| {
+                (
+                    r.rowset_id.clone(),
+                    r.num_segments.max(1),
+                    r.to_meta_bytes(),
+                )
+            })
         })
     }
 }

@@ -58,7 +58,12 @@ struct Args {
     #[arg(long, default_value_t = 10001)]
     be_id_base: i64,
     /// Password of `root`.
-    #[arg(long, env = "DORIS_EMU_ROOT_PASSWORD", default_value = "", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "DORIS_EMU_ROOT_PASSWORD",
+        default_value = "",
+        hide_env_values = true
+    )]
     root_password: String,
     /// Cluster token (default: persisted in the data dir, else random).
     #[arg(long, env = "DORIS_EMU_CLUSTER_TOKEN", hide_env_values = true)]
@@ -109,7 +114,10 @@ fn init_logs(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("DORIS_EMU_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi);
     if json {
         builder.json().init();
     } else {

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod backend;
 pub mod be_http;
+mod config;
 pub mod fault;
 mod gc;
 mod identity;
@@ -12,108 +13,17 @@ pub mod mysql;
 pub mod thrift;
 
 use std::future::Future;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::cluster::state::Frontend;
 use crate::cluster::{BackendConfig, Cluster, ClusterConfig};
+pub use config::{BackendPorts, Ports, ServerConfig};
 use fault::Faults;
-
-/// Everything [`run`] needs. Port 0 = pick a free port.
-#[derive(Debug, Clone)]
-pub struct ServerConfig {
-    /// Address to bind and to advertise (SHOW BACKENDS, getBackendMeta, ...).
-    pub host: String,
-    /// MySQL port.
-    pub query_port: u16,
-    /// FE Thrift port.
-    pub rpc_port: u16,
-    /// FE http port.
-    pub fe_http_port: u16,
-    /// Admin HTTP port (fault injection, forced GC).
-    pub admin_port: u16,
-    /// Number of BEs (1–3).
-    pub be_count: usize,
-    /// BE i's Thrift port is `be_ports[i]` (missing or 0 = a free port).
-    pub be_ports: Vec<u16>,
-    /// BE i's HTTP port is `be_http_ports[i]` (missing or 0 = a free port).
-    pub be_http_ports: Vec<u16>,
-    /// BE i's brpc port is `brpc_ports[i]` (missing or 0 = a free port).
-    pub brpc_ports: Vec<u16>,
-    /// Journal directory (`None` = in memory).
-    pub data_dir: Option<PathBuf>,
-    /// First id of the catalog id allocator (make it differ between clusters).
-    pub id_base: i64,
-    /// Id of the first BE on first start (ids are persisted in the data dir).
-    pub be_id_base: i64,
-    /// Password of `root`.
-    pub root_password: String,
-    /// Cluster token; persisted (or generated) when absent.
-    pub cluster_token: Option<String>,
-    /// Period of the background binlog GC (`None` = disabled).
-    pub binlog_gc_interval: Option<Duration>,
-    /// Seed of the fault-injection RNG.
-    pub fault_seed: u64,
-}
-
-impl Default for ServerConfig {
-    fn default() -> Self {
-        ServerConfig {
-            host: "127.0.0.1".into(),
-            query_port: 0,
-            rpc_port: 0,
-            fe_http_port: 0,
-            admin_port: 0,
-            be_count: 1,
-            be_ports: Vec::new(),
-            be_http_ports: Vec::new(),
-            brpc_ports: Vec::new(),
-            data_dir: None,
-            id_base: 100_000,
-            be_id_base: 10001,
-            root_password: String::new(),
-            cluster_token: None,
-            binlog_gc_interval: Some(Duration::from_secs(15)),
-            fault_seed: 0,
-        }
-    }
-}
-
-/// The ports of one BE, as printed in the startup JSON line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BackendPorts {
-    /// Backend id.
-    pub id: i64,
-    /// Thrift BackendService port.
-    pub be_port: u16,
-    /// BE webserver port.
-    pub http_port: u16,
-    /// brpc port (a placeholder listener that accepts and closes).
-    pub brpc_port: u16,
-}
-
-/// Every bound port: the single JSON line `doris-emu` prints on stdout once ready.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Ports {
-    /// Advertised host.
-    pub host: String,
-    /// MySQL port.
-    pub query_port: u16,
-    /// FE Thrift port.
-    pub rpc_port: u16,
-    /// FE http port.
-    pub fe_http_port: u16,
-    /// Admin HTTP port.
-    pub admin_port: u16,
-    /// The BEs, in order.
-    pub backends: Vec<BackendPorts>,
-}
 
 /// State shared by all front ends (cheap to clone).
 #[derive(Clone)]
@@ -161,7 +71,7 @@ pub struct RunningEmu {
     /// The fault table.
     pub faults: Faults,
     stop: CancellationToken,
-    join: tokio::task::JoinHandle<()>,
+    join: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl RunningEmu {
@@ -170,20 +80,33 @@ impl RunningEmu {
         self.stop.cancel();
     }
 
-    /// Waits until every server has stopped.
-    pub async fn wait(self) {
-        if let Err(e) = self.join.await {
-            tracing::error!(error = %e, "server task failed");
+    /// Waits until every server has stopped (after the shutdown future or [`Self::stop`]).
+    pub async fn wait(mut self) {
+        if let Some(join) = self.join.take() {
+            if let Err(e) = join.await {
+                tracing::error!(error = %e, "server task failed");
+            }
+        }
+    }
+}
+
+/// Dropping the handle stops the servers (in-process tests need no explicit shutdown).
+impl Drop for RunningEmu {
+    fn drop(&mut self) {
+        if self.join.is_some() {
+            self.stop.cancel();
         }
     }
 }
 
 async fn bind(host: &str, port: u16, what: &str) -> Result<TcpListener, ServerError> {
-    TcpListener::bind((host, port)).await.map_err(|source| ServerError::Bind {
-        what: what.to_string(),
-        addr: format!("{host}:{port}"),
-        source,
-    })
+    TcpListener::bind((host, port))
+        .await
+        .map_err(|source| ServerError::Bind {
+            what: what.to_string(),
+            addr: format!("{host}:{port}"),
+            source,
+        })
 }
 
 fn port_of(l: &TcpListener) -> u16 {
@@ -213,7 +136,12 @@ async fn bind_backends(cfg: &ServerConfig, ids: &[i64]) -> Result<Vec<BeListener
             http_port: port_of(&http),
             brpc_port: port_of(&brpc),
         };
-        out.push(BeListeners { ports, thrift, http, brpc });
+        out.push(BeListeners {
+            ports,
+            thrift,
+            http,
+            brpc,
+        });
     }
     Ok(out)
 }
@@ -256,7 +184,10 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<RunningEmu, ServerError> {
     if !(1..=3).contains(&cfg.be_count) {
-        return Err(ServerError::Config(format!("--be-count must be 1..3, got {}", cfg.be_count)));
+        return Err(ServerError::Config(format!(
+            "--be-count must be 1..3, got {}",
+            cfg.be_count
+        )));
     }
     let identity = identity::resolve(
         cfg.data_dir.as_deref(),
@@ -294,7 +225,11 @@ pub async fn run(
     let fe = Arc::new(thrift::fe::FrontendService::new(shared.clone()));
     tasks.spawn(thrift::serve(rpc, fe, stop.clone()));
     tasks.spawn(serve_http(fe_http, fe_http_router(), stop.clone()));
-    tasks.spawn(serve_http(admin, admin::router(shared.clone()), stop.clone()));
+    tasks.spawn(serve_http(
+        admin,
+        admin::router(shared.clone()),
+        stop.clone(),
+    ));
     for be in bes {
         let svc = Arc::new(thrift::be::BackendService::new(shared.clone(), be.ports.id));
         tasks.spawn(thrift::serve(be.thrift, svc, stop.clone()));
@@ -302,13 +237,23 @@ pub async fn run(
         tasks.spawn(serve_http(be.http, router, stop.clone()));
         tasks.spawn(placeholder(be.brpc, stop.clone()));
     }
-    tasks.spawn(gc::replication_tick(shared.cluster.clone(), Duration::from_secs(1), stop.clone()));
+    tasks.spawn(gc::replication_tick(
+        shared.cluster.clone(),
+        Duration::from_secs(1),
+        stop.clone(),
+    ));
     if let Some(every) = cfg.binlog_gc_interval.filter(|d| !d.is_zero()) {
         tasks.spawn(gc::periodic(shared.cluster.clone(), every, stop.clone()));
     }
     let join = tokio::spawn(supervise(tasks, shutdown, stop.clone()));
     tracing::info!(?ports, data_dir = ?cfg.data_dir, "doris-emu serving");
-    Ok(RunningEmu { ports, cluster, faults: shared.faults, stop, join })
+    Ok(RunningEmu {
+        ports,
+        cluster,
+        faults: shared.faults,
+        stop,
+        join: Some(join),
+    })
 }
 
 async fn supervise(
@@ -321,7 +266,14 @@ async fn supervise(
         _ = stop.cancelled() => {}
     }
     stop.cancel();
-    while tasks.join_next().await.is_some() {}
+    // Servers stop accepting at once; give open HTTP requests a moment, then abort.
+    let drained = tokio::time::timeout(Duration::from_secs(5), async {
+        while tasks.join_next().await.is_some() {}
+    });
+    if drained.await.is_err() {
+        tracing::warn!("servers did not stop within 5 s; aborting them");
+        tasks.shutdown().await;
+    }
     tracing::info!("doris-emu stopped");
 }
 

@@ -126,7 +126,14 @@ impl EmuProcess {
             admin_port: 0,
             backends: Vec::new(),
         };
-        let mut emu = EmuProcess { child: None, ports: placeholder, opts, binary, data_dir, owned_dir };
+        let mut emu = EmuProcess {
+            child: None,
+            ports: placeholder,
+            opts,
+            binary,
+            data_dir,
+            owned_dir,
+        };
         emu.spawn(None)?;
         Ok(emu)
     }
@@ -158,7 +165,10 @@ impl EmuProcess {
 
     /// `mysql://root:<password>@<host>:<query_port>` (password not escaped).
     pub fn mysql_url(&self) -> String {
-        format!("mysql://root:{}@{}:{}", self.opts.root_password, self.ports.host, self.ports.query_port)
+        format!(
+            "mysql://root:{}@{}:{}",
+            self.opts.root_password, self.ports.host, self.ports.query_port
+        )
     }
 
     /// The data dir (journal and identity).
@@ -173,7 +183,9 @@ impl EmuProcess {
 
     /// Whether the child is still running.
     pub fn is_running(&mut self) -> bool {
-        self.child.as_mut().is_some_and(|c| matches!(c.try_wait(), Ok(None)))
+        self.child
+            .as_mut()
+            .is_some_and(|c| matches!(c.try_wait(), Ok(None)))
     }
 
     /// SIGKILLs the child and reaps it (no-op when not running).
@@ -187,8 +199,13 @@ impl EmuProcess {
     /// Sends SIGTERM and waits up to `timeout` for a graceful exit (then SIGKILL).
     /// Returns whether the process exited by itself.
     pub fn terminate(&mut self, timeout: Duration) -> bool {
-        let Some(mut c) = self.child.take() else { return true };
-        let sent = Command::new("kill").arg("-TERM").arg(c.id().to_string()).status();
+        let Some(mut c) = self.child.take() else {
+            return true;
+        };
+        let sent = Command::new("kill")
+            .arg("-TERM")
+            .arg(c.id().to_string())
+            .status();
         let deadline = Instant::now() + timeout;
         while sent.as_ref().is_ok_and(|s| s.success()) && Instant::now() < deadline {
             if let Ok(Some(_)) = c.try_wait() {
@@ -230,15 +247,35 @@ impl EmuProcess {
             cmd.arg("--be-id-base").arg(i.to_string());
         }
         if let Some(d) = o.binlog_gc_interval {
-            cmd.arg("--binlog-gc-interval").arg(format!("{}ms", d.as_millis()));
+            cmd.arg("--binlog-gc-interval")
+                .arg(format!("{}ms", d.as_millis()));
         }
         if let Some(p) = same {
             let list = |f: fn(&BackendPorts) -> u16| {
-                p.backends.iter().map(|b| f(b).to_string()).collect::<Vec<_>>().join(",")
+                p.backends
+                    .iter()
+                    .map(|b| f(b).to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
             };
-            cmd.args(["--query-port", &p.query_port.to_string(), "--rpc-port", &p.rpc_port.to_string()]);
-            cmd.args(["--http-port", &p.fe_http_port.to_string(), "--admin-port", &p.admin_port.to_string()]);
-            cmd.args(["--be-ports", &list(|b| b.be_port), "--be-http-ports", &list(|b| b.http_port)]);
+            cmd.args([
+                "--query-port",
+                &p.query_port.to_string(),
+                "--rpc-port",
+                &p.rpc_port.to_string(),
+            ]);
+            cmd.args([
+                "--http-port",
+                &p.fe_http_port.to_string(),
+                "--admin-port",
+                &p.admin_port.to_string(),
+            ]);
+            cmd.args([
+                "--be-ports",
+                &list(|b| b.be_port),
+                "--be-http-ports",
+                &list(|b| b.http_port),
+            ]);
             cmd.args(["--brpc-ports", &list(|b| b.brpc_port)]);
         }
         cmd.args(&o.extra_args);
@@ -246,9 +283,14 @@ impl EmuProcess {
     }
 
     fn spawn(&mut self, same: Option<&Ports>) -> Result<(), EmuError> {
-        let log = std::fs::OpenOptions::new().create(true).append(true).open(self.log_path())?;
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.log_path())?;
         let mut cmd = self.command(same);
-        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::from(log));
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(log));
         let mut child = cmd.spawn()?;
         let stdout = child.stdout.take();
         self.child = Some(child);
@@ -269,7 +311,10 @@ impl EmuProcess {
             }
             Err(_) => {
                 self.kill();
-                Err(EmuError::Startup(format!("see {}", self.log_path().display())))
+                Err(EmuError::Startup(format!(
+                    "see {}",
+                    self.log_path().display()
+                )))
             }
         }
     }
@@ -287,17 +332,29 @@ impl Drop for EmuProcess {
 fn workspace_root() -> PathBuf {
     // This crate lives at <workspace>/tests/doris-emu.
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.ancestors().nth(2).map(Path::to_path_buf).unwrap_or(manifest)
+    manifest
+        .ancestors()
+        .nth(2)
+        .map(Path::to_path_buf)
+        .unwrap_or(manifest)
 }
 
 fn find_binary() -> Result<PathBuf, EmuError> {
-    let exe = if cfg!(windows) { "doris-emu.exe" } else { "doris-emu" };
+    let exe = if cfg!(windows) {
+        "doris-emu.exe"
+    } else {
+        "doris-emu"
+    };
     let mut candidates: Vec<PathBuf> = ["DORIS_EMU_BIN", "CARGO_BIN_EXE_doris-emu"]
         .iter()
         .filter_map(|v| std::env::var_os(v).map(PathBuf::from))
         .collect();
     if let Ok(me) = std::env::current_exe() {
-        if let Some(dir) = me.parent().filter(|d| d.ends_with("deps")).and_then(Path::parent) {
+        if let Some(dir) = me
+            .parent()
+            .filter(|d| d.ends_with("deps"))
+            .and_then(Path::parent)
+        {
             candidates.push(dir.join(exe));
         }
     }
@@ -317,13 +374,22 @@ fn build_binary(exe: &str) -> Result<PathBuf, EmuError> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(workspace_root())
-        .args(["build", "-p", "doris-emu", "--bin", "doris-emu", "--target-dir"])
+        .args([
+            "build",
+            "-p",
+            "doris-emu",
+            "--bin",
+            "doris-emu",
+            "--target-dir",
+        ])
         .arg(&target)
         .status()?;
     let path = target.join("debug").join(exe);
     if status.success() && path.is_file() {
         Ok(path)
     } else {
-        Err(EmuError::Binary(format!("`cargo build -p doris-emu` failed ({status})")))
+        Err(EmuError::Binary(format!(
+            "`cargo build -p doris-emu` failed ({status})"
+        )))
     }
 }

@@ -8,12 +8,27 @@ fn duplicate_table_round_trip() {
     let c = cluster(1, 10000);
     let mut s = session_in(&c, "db1");
     exec(&c, &mut s, "CREATE TABLE t (id INT, name VARCHAR(10), v DECIMAL(10,2)) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id) BUCKETS 3 PROPERTIES (\"replication_num\" = \"1\")");
-    exec(&c, &mut s, "INSERT INTO t VALUES (1, 'a', 1.5), (2, 'b', 2.25), (1, 'a', 3)");
+    exec(
+        &c,
+        &mut s,
+        "INSERT INTO t VALUES (1, 'a', 1.5), (2, 'b', 2.25), (1, 'a', 3)",
+    );
     let r = rows(&c, &mut s, "SELECT id, name, v FROM t ORDER BY v");
-    assert_eq!(r, vec![vec!["1", "a", "1.50"], vec!["2", "b", "2.25"], vec!["1", "a", "3.00"]]);
+    assert_eq!(
+        r,
+        vec![
+            vec!["1", "a", "1.50"],
+            vec!["2", "b", "2.25"],
+            vec!["1", "a", "3.00"]
+        ]
+    );
     let r = rows(&c, &mut s, "SELECT COUNT(*), SUM(v), MAX(id) FROM t");
     assert_eq!(r, vec![vec!["3", "6.75", "2"]]);
-    let r = rows(&c, &mut s, "SELECT id, COUNT(*) FROM t GROUP BY id ORDER BY id DESC");
+    let r = rows(
+        &c,
+        &mut s,
+        "SELECT id, COUNT(*) FROM t GROUP BY id ORDER BY id DESC",
+    );
     assert_eq!(r, vec![vec!["2", "1"], vec!["1", "2"]]);
     exec(&c, &mut s, "DELETE FROM t WHERE id = 1");
     assert_eq!(rows(&c, &mut s, "SELECT id FROM t"), vec![vec!["2"]]);
@@ -27,14 +42,30 @@ fn unique_and_aggregate_models_merge() {
     exec(&c, &mut s, "INSERT INTO u VALUES (1, 'a'), (2, 'b')");
     exec(&c, &mut s, "INSERT INTO u VALUES (1, 'c')");
     exec(&c, &mut s, "UPDATE u SET v = 'z' WHERE k = 2");
-    assert_eq!(rows(&c, &mut s, "SELECT * FROM u ORDER BY k"), vec![vec!["1", "c"], vec!["2", "z"]]);
+    assert_eq!(
+        rows(&c, &mut s, "SELECT * FROM u ORDER BY k"),
+        vec![vec!["1", "c"], vec!["2", "z"]]
+    );
     exec(&c, &mut s, "DELETE FROM u WHERE v = 'c'");
-    assert_eq!(rows(&c, &mut s, "SELECT * FROM u ORDER BY k"), vec![vec!["2", "z"]]);
+    assert_eq!(
+        rows(&c, &mut s, "SELECT * FROM u ORDER BY k"),
+        vec![vec!["2", "z"]]
+    );
 
     exec(&c, &mut s, "CREATE TABLE a (k INT, s BIGINT SUM, m INT MAX, r VARCHAR(5) REPLACE, rn INT REPLACE_IF_NOT_NULL) AGGREGATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 1 PROPERTIES (\"replication_num\" = \"1\")");
     exec(&c, &mut s, "INSERT INTO a VALUES (1, 10, 5, 'x', 7)");
-    exec(&c, &mut s, "INSERT INTO a VALUES (1, 5, 3, 'y', NULL), (2, 1, 1, 'q', 1)");
-    assert_eq!(rows(&c, &mut s, "SELECT * FROM a ORDER BY k"), vec![vec!["1", "15", "5", "y", "7"], vec!["2", "1", "1", "q", "1"]]);
+    exec(
+        &c,
+        &mut s,
+        "INSERT INTO a VALUES (1, 5, 3, 'y', NULL), (2, 1, 1, 'q', 1)",
+    );
+    assert_eq!(
+        rows(&c, &mut s, "SELECT * FROM a ORDER BY k"),
+        vec![
+            vec!["1", "15", "5", "y", "7"],
+            vec!["2", "1", "1", "q", "1"]
+        ]
+    );
 }
 
 #[test]
@@ -56,7 +87,11 @@ fn bad_input_is_rejected_and_state_unchanged() {
     assert_eq!(c.with_state(|st| st.last_journal_id), before.0);
     assert!(rows(&c, &mut s, "SELECT * FROM t").is_empty());
     // Doris default of 3 replicas needs 3 backends.
-    let e = fails(&c, &mut s, "CREATE TABLE t3 (id INT) DISTRIBUTED BY HASH(id) BUCKETS 1");
+    let e = fails(
+        &c,
+        &mut s,
+        "CREATE TABLE t3 (id INT) DISTRIBUTED BY HASH(id) BUCKETS 1",
+    );
     assert!(e.message.contains("Failed to find enough backend"), "{e}");
 }
 
@@ -69,20 +104,43 @@ fn range_partitions_route_and_reject() {
     let e = fails(&c, &mut s, "INSERT INTO p VALUES (25, 3)");
     assert!(e.message.contains("no partition for this tuple"), "{e}");
     let ranges = column(&c, &mut s, "SHOW PARTITIONS FROM p", "Range");
-    assert_eq!(ranges[0], "[types: [INT]; keys: [-2147483648]; ..types: [INT]; keys: [10]; )");
-    assert_eq!(ranges[1], "[types: [INT]; keys: [10]; ..types: [INT]; keys: [20]; )");
+    assert_eq!(
+        ranges[0],
+        "[types: [INT]; keys: [-2147483648]; ..types: [INT]; keys: [10]; )"
+    );
+    assert_eq!(
+        ranges[1],
+        "[types: [INT]; keys: [10]; ..types: [INT]; keys: [20]; )"
+    );
     let versions = column(&c, &mut s, "SHOW PARTITIONS FROM p", "VisibleVersion");
     assert_eq!(versions, vec!["2", "2"]);
-    exec(&c, &mut s, "ALTER TABLE p ADD PARTITION p3 VALUES [(\"20\"), (\"30\"))");
+    exec(
+        &c,
+        &mut s,
+        "ALTER TABLE p ADD PARTITION p3 VALUES [(\"20\"), (\"30\"))",
+    );
     exec(&c, &mut s, "INSERT INTO p VALUES (25, 3)");
-    fails(&c, &mut s, "ALTER TABLE p ADD PARTITION p4 VALUES [(\"25\"), (\"35\"))");
+    fails(
+        &c,
+        &mut s,
+        "ALTER TABLE p ADD PARTITION p4 VALUES [(\"25\"), (\"35\"))",
+    );
     exec(&c, &mut s, "ALTER TABLE p DROP PARTITION p1");
-    assert_eq!(rows(&c, &mut s, "SELECT k FROM p ORDER BY k"), vec![vec!["15"], vec!["25"]]);
+    assert_eq!(
+        rows(&c, &mut s, "SELECT k FROM p ORDER BY k"),
+        vec![vec!["15"], vec!["25"]]
+    );
     exec(&c, &mut s, "TRUNCATE TABLE p PARTITION (p2)");
-    assert_eq!(rows(&c, &mut s, "SELECT k FROM p ORDER BY k"), vec![vec!["25"]]);
+    assert_eq!(
+        rows(&c, &mut s, "SELECT k FROM p ORDER BY k"),
+        vec![vec!["25"]]
+    );
     let tablets = c.with_state(|st| {
         let t = st.db("db1").unwrap().table("p").unwrap();
-        t.partitions.iter().map(|p| p.indexes[0].tablets[0].replicas.len()).collect::<Vec<_>>()
+        t.partitions
+            .iter()
+            .map(|p| p.indexes[0].tablets[0].replicas.len())
+            .collect::<Vec<_>>()
     });
     assert_eq!(tablets, vec![3, 3]);
 }
@@ -94,16 +152,61 @@ fn show_statements_answer_with_doris_columns() {
     exec(&c, &mut s, "CREATE TABLE t (id INT) DISTRIBUTED BY HASH(id) BUCKETS 2 PROPERTIES (\"replication_num\" = \"1\")");
     let db_id = column(&c, &mut s, "show proc '/dbs/'", "DbId")[0].clone();
     let tid = column(&c, &mut s, &format!("show proc '/dbs/{db_id}/'"), "TableId")[0].clone();
-    let pid = column(&c, &mut s, &format!("show proc '/dbs/{db_id}/{tid}/partitions'"), "PartitionId")[0].clone();
-    let iid = column(&c, &mut s, &format!("show proc '/dbs/{db_id}/{tid}/partitions/{pid}'"), "IndexId")[0].clone();
-    let tablets = column(&c, &mut s, &format!("show proc '/dbs/{db_id}/{tid}/partitions/{pid}/{iid}'"), "BackendId");
+    let pid = column(
+        &c,
+        &mut s,
+        &format!("show proc '/dbs/{db_id}/{tid}/partitions'"),
+        "PartitionId",
+    )[0]
+    .clone();
+    let iid = column(
+        &c,
+        &mut s,
+        &format!("show proc '/dbs/{db_id}/{tid}/partitions/{pid}'"),
+        "IndexId",
+    )[0]
+    .clone();
+    let tablets = column(
+        &c,
+        &mut s,
+        &format!("show proc '/dbs/{db_id}/{tid}/partitions/{pid}/{iid}'"),
+        "BackendId",
+    );
     assert_eq!(tablets, vec!["10001", "10001"]);
-    assert_eq!(column(&c, &mut s, &format!("show table {tid}"), "TableName"), vec!["t"]);
-    assert_eq!(column(&c, &mut s, "show backends", "HttpPort"), vec!["8040"]);
-    assert_eq!(column(&c, &mut s, "select Host, QueryPort, RpcPort, IsMaster from frontends();", "IsMaster"), vec!["true"]);
-    assert_eq!(column(&c, &mut s, "ADMIN SHOW FRONTEND CONFIG LIKE \"%enable_feature_binlog%\"", "Value"), vec!["true"]);
-    assert_eq!(rows(&c, &mut s, "SELECT @@version_comment"), vec![vec!["Doris version doris-2.1.8-emu"]]);
-    assert_eq!(column(&c, &mut s, "SHOW TABLES", "Tables_in_db1"), vec!["t"]);
+    assert_eq!(
+        column(&c, &mut s, &format!("show table {tid}"), "TableName"),
+        vec!["t"]
+    );
+    assert_eq!(
+        column(&c, &mut s, "show backends", "HttpPort"),
+        vec!["8040"]
+    );
+    assert_eq!(
+        column(
+            &c,
+            &mut s,
+            "select Host, QueryPort, RpcPort, IsMaster from frontends();",
+            "IsMaster"
+        ),
+        vec!["true"]
+    );
+    assert_eq!(
+        column(
+            &c,
+            &mut s,
+            "ADMIN SHOW FRONTEND CONFIG LIKE \"%enable_feature_binlog%\"",
+            "Value"
+        ),
+        vec!["true"]
+    );
+    assert_eq!(
+        rows(&c, &mut s, "SELECT @@version_comment"),
+        vec![vec!["Doris version doris-2.1.8-emu"]]
+    );
+    assert_eq!(
+        column(&c, &mut s, "SHOW TABLES", "Tables_in_db1"),
+        vec!["t"]
+    );
     exec(&c, &mut s, "CREATE VIEW v AS SELECT id FROM t");
     let views = column(&c, &mut s, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'db1' AND  table_type = 'VIEW'", "table_name");
     assert_eq!(views, vec!["v"]);

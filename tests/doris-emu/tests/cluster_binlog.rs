@@ -14,7 +14,11 @@ fn json(s: &str) -> Value {
 
 fn binlog_db(c: &doris_emu::cluster::Cluster) -> doris_emu::cluster::Session {
     let mut s = session_in(c, "src");
-    exec(c, &mut s, "ALTER DATABASE src SET PROPERTIES (\"binlog.enable\" = \"true\")");
+    exec(
+        c,
+        &mut s,
+        "ALTER DATABASE src SET PROPERTIES (\"binlog.enable\" = \"true\")",
+    );
     s
 }
 
@@ -24,41 +28,80 @@ fn ddl_and_dml_write_doris_records() {
     let mut s = binlog_db(&c);
     exec(&c, &mut s, T);
     exec(&c, &mut s, "INSERT INTO t VALUES (1, 'a', 2), (12, 'b', 3)");
-    exec(&c, &mut s, "ALTER TABLE t ADD PARTITION p3 VALUES [(\"20\"), (\"30\"))");
-    exec(&c, &mut s, "ALTER TABLE t ADD COLUMN c INT NULL DEFAULT \"1\"");
+    exec(
+        &c,
+        &mut s,
+        "ALTER TABLE t ADD PARTITION p3 VALUES [(\"20\"), (\"30\"))",
+    );
+    exec(
+        &c,
+        &mut s,
+        "ALTER TABLE t ADD COLUMN c INT NULL DEFAULT \"1\"",
+    );
     exec(&c, &mut s, "ALTER TABLE t RENAME COLUMN c d");
     exec(&c, &mut s, "TRUNCATE TABLE t PARTITIONS (p1)");
     exec(&c, &mut s, "ALTER TABLE t DROP PARTITION p3");
-    exec(&c, &mut s, "ALTER TABLE t SET (\"is_being_synced\" = \"true\")");
+    exec(
+        &c,
+        &mut s,
+        "ALTER TABLE t SET (\"is_being_synced\" = \"true\")",
+    );
     let logs = binlogs(&c, "src");
     let kinds: Vec<i32> = logs.iter().map(|l| l.1).collect();
     assert_eq!(kinds, vec![8, 2, 0, 1, 6, 15, 13, 3, 9]);
     let logs = logs[1..].to_vec();
-    assert!(logs.windows(2).all(|w| w[0].0 < w[1].0), "commit seqs increase");
+    assert!(
+        logs.windows(2).all(|w| w[0].0 < w[1].0),
+        "commit seqs increase"
+    );
     let create = json(&logs[0].2);
     assert_eq!(create["tableType"], "OLAP");
-    assert!(create["sql"].as_str().unwrap().contains("\"binlog.enable\" = \"true\""));
+    assert!(create["sql"]
+        .as_str()
+        .unwrap()
+        .contains("\"binlog.enable\" = \"true\""));
     let upsert = json(&logs[1].2);
     assert_eq!(upsert["commitSeq"].as_i64(), Some(logs[1].0));
     let tid = create["tableId"].as_i64().unwrap().to_string();
-    let parts = upsert["tableRecords"][&tid]["partitionRecords"].as_array().unwrap();
+    let parts = upsert["tableRecords"][&tid]["partitionRecords"]
+        .as_array()
+        .unwrap();
     assert_eq!(parts.len(), 2);
     assert_eq!(parts[0]["version"], 2);
-    assert_eq!(parts[1]["range"], "[types: [INT]; keys: [10]; ..types: [INT]; keys: [20]; )");
+    assert_eq!(
+        parts[1]["range"],
+        "[types: [INT]; keys: [10]; ..types: [INT]; keys: [20]; )"
+    );
     let add = json(&logs[2].2);
     assert_eq!(add["sql"], "ADD PARTITION `p3` VALUES [(\"20\"), (\"30\")) (\"version_info\" = \"1\") DISTRIBUTED BY HASH(`id`) BUCKETS 2");
     assert_eq!(add["partition"]["distributionInfo"]["bucketNum"], 2);
     let col = json(&logs[3].2);
-    assert_eq!(col["rawSql"], "ALTER TABLE `src`.`t` ADD COLUMN `c` INT NULL DEFAULT \"1\" COMMENT \"\"");
+    assert_eq!(
+        col["rawSql"],
+        "ALTER TABLE `src`.`t` ADD COLUMN `c` INT NULL DEFAULT \"1\" COMMENT \"\""
+    );
     assert_eq!(json(&logs[5].2)["rawSql"], "PARTITIONS (p1)");
     // the truncated partition has a new id and version 1
     let versions = column(&c, &mut s, "SHOW PARTITIONS FROM t", "VisibleVersion");
     assert_eq!(versions, vec!["1", "2"]);
-    assert!(exec_ok_contains(&c, &mut s, "SHOW CREATE TABLE t", "\"is_being_synced\" = \"true\""));
+    assert!(exec_ok_contains(
+        &c,
+        &mut s,
+        "SHOW CREATE TABLE t",
+        "\"is_being_synced\" = \"true\""
+    ));
 }
 
-fn exec_ok_contains(c: &doris_emu::cluster::Cluster, s: &mut doris_emu::cluster::Session, sql: &str, needle: &str) -> bool {
-    rows(c, s, sql).iter().flatten().any(|cell| cell.contains(needle))
+fn exec_ok_contains(
+    c: &doris_emu::cluster::Cluster,
+    s: &mut doris_emu::cluster::Session,
+    sql: &str,
+    needle: &str,
+) -> bool {
+    rows(c, s, sql)
+        .iter()
+        .flatten()
+        .any(|cell| cell.contains(needle))
 }
 
 #[test]
@@ -73,7 +116,11 @@ fn heavy_schema_change_switches_index_and_tablets() {
     });
     exec(&c, &mut s, "ALTER TABLE t MODIFY COLUMN v VARCHAR(20)");
     let logs = binlogs(&c, "src");
-    let jobs: Vec<Value> = logs.iter().filter(|l| l.1 == 5).map(|l| json(&l.2)).collect();
+    let jobs: Vec<Value> = logs
+        .iter()
+        .filter(|l| l.1 == 5)
+        .map(|l| json(&l.2))
+        .collect();
     assert_eq!(jobs.len(), 2);
     assert_eq!(jobs[0]["jobState"], "PENDING");
     assert_eq!(jobs[1]["jobState"], "FINISHED");
@@ -83,13 +130,25 @@ fn heavy_schema_change_switches_index_and_tablets() {
     });
     assert_ne!(new_index, old_index);
     assert!(new_tablets.iter().all(|t| !old_tablets.contains(t)));
-    assert_eq!(jobs[1]["iim"][new_index.to_string()].as_i64(), Some(old_index));
-    assert_eq!(rows(&c, &mut s, "SELECT id, v FROM t ORDER BY id"), vec![vec!["1", "2"], vec!["12", "3"]]);
+    assert_eq!(
+        jobs[1]["iim"][new_index.to_string()].as_i64(),
+        Some(old_index)
+    );
+    assert_eq!(
+        rows(&c, &mut s, "SELECT id, v FROM t ORDER BY id"),
+        vec![vec!["1", "2"], vec!["12", "3"]]
+    );
     exec(&c, &mut s, "INSERT INTO t VALUES (2, 'c', 'x')");
     assert_eq!(rows(&c, &mut s, "SELECT COUNT(*) FROM t"), vec![vec!["3"]]);
     exec(&c, &mut s, "ALTER TABLE t ADD ROLLUP r1 (id, v)");
-    assert_eq!(column(&c, &mut s, "SHOW ALTER TABLE ROLLUP", "RollupIndexName"), vec!["r1"]);
-    assert_eq!(column(&c, &mut s, "SHOW ALTER TABLE COLUMN", "State"), vec!["FINISHED"]);
+    assert_eq!(
+        column(&c, &mut s, "SHOW ALTER TABLE ROLLUP", "RollupIndexName"),
+        vec!["r1"]
+    );
+    assert_eq!(
+        column(&c, &mut s, "SHOW ALTER TABLE COLUMN", "State"),
+        vec!["FINISHED"]
+    );
 }
 
 #[test]
@@ -98,14 +157,29 @@ fn insert_overwrite_replaces_partitions_with_temp_ids() {
     let mut s = binlog_db(&c);
     exec(&c, &mut s, T);
     exec(&c, &mut s, "INSERT INTO t VALUES (1, 'a', 2), (12, 'b', 3)");
-    exec(&c, &mut s, "INSERT OVERWRITE TABLE t PARTITION (p1) VALUES (5, 'z', 9)");
-    assert_eq!(rows(&c, &mut s, "SELECT id FROM t ORDER BY id"), vec![vec!["5"], vec!["12"]]);
+    exec(
+        &c,
+        &mut s,
+        "INSERT OVERWRITE TABLE t PARTITION (p1) VALUES (5, 'z', 9)",
+    );
+    assert_eq!(
+        rows(&c, &mut s, "SELECT id FROM t ORDER BY id"),
+        vec![vec!["5"], vec!["12"]]
+    );
     let logs = binlogs(&c, "src");
-    let replace = logs.iter().find(|l| l.1 == 12).map(|l| json(&l.2)).expect("REPLACE_PARTITIONS");
+    let replace = logs
+        .iter()
+        .find(|l| l.1 == 12)
+        .map(|l| json(&l.2))
+        .expect("REPLACE_PARTITIONS");
     assert_eq!(replace["strictRange"], true);
     assert_eq!(replace["useTempPartitionName"], false);
     assert_eq!(replace["partitions"][0], "p1");
-    let add_temp = logs.iter().find(|l| l.1 == 1).map(|l| json(&l.2)).expect("ADD_PARTITION");
+    let add_temp = logs
+        .iter()
+        .find(|l| l.1 == 1)
+        .map(|l| json(&l.2))
+        .expect("ADD_PARTITION");
     assert_eq!(add_temp["isTempPartition"], true);
     let temp_id = add_temp["partition"]["id"].as_i64().unwrap();
     let pid = column(&c, &mut s, "SHOW PARTITIONS FROM t", "PartitionId")[0].clone();
@@ -129,12 +203,34 @@ fn show_create_table_recreates_an_equal_table() {
     ];
     for (def, name) in defs.iter().zip(["t", "u", "g", "r"]) {
         exec(&a, &mut sa, def);
-        let text = column(&a, &mut sa, &format!("SHOW CREATE TABLE {name}"), "Create Table")[0].clone();
+        let text = column(
+            &a,
+            &mut sa,
+            &format!("SHOW CREATE TABLE {name}"),
+            "Create Table",
+        )[0]
+        .clone();
         exec(&b, &mut sb, &text);
-        let again = column(&b, &mut sb, &format!("SHOW CREATE TABLE `d`.`{name}`"), "Create Table")[0].clone();
+        let again = column(
+            &b,
+            &mut sb,
+            &format!("SHOW CREATE TABLE `d`.`{name}`"),
+            "Create Table",
+        )[0]
+        .clone();
         assert_eq!(text, again);
-        let ra = column(&a, &mut sa, &format!("SHOW PARTITIONS FROM {name}"), "Range");
-        let rb = column(&b, &mut sb, &format!("SHOW PARTITIONS FROM {name}"), "Range");
+        let ra = column(
+            &a,
+            &mut sa,
+            &format!("SHOW PARTITIONS FROM {name}"),
+            "Range",
+        );
+        let rb = column(
+            &b,
+            &mut sb,
+            &format!("SHOW PARTITIONS FROM {name}"),
+            "Range",
+        );
         assert_eq!(ra, rb);
     }
 }
@@ -151,7 +247,11 @@ fn journal_replay_restores_data_and_binlogs() {
         exec(&c, &mut s, "ALTER TABLE t ADD COLUMN c INT NULL");
         exec(&c, &mut s, "INSERT INTO t VALUES (2, 'c', 4, 7)");
         exec(&c, &mut s, "DELETE FROM t WHERE id = 1");
-        (rows(&c, &mut s, "SELECT * FROM t ORDER BY id"), binlogs(&c, "src"), c.with_state(|st| st.next_id))
+        (
+            rows(&c, &mut s, "SELECT * FROM t ORDER BY id"),
+            binlogs(&c, "src"),
+            c.with_state(|st| st.next_id),
+        )
     };
     let c = doris_emu::cluster::Cluster::open(cfg()).expect("reopen");
     let mut s = doris_emu::cluster::Session::default();
@@ -177,5 +277,25 @@ fn single_row_inserts_are_cheap() {
     let per_sec = n as f64 / start.elapsed().as_secs_f64();
     // Debug builds are ~10x slower than release; the release target is 5,000/s.
     assert!(per_sec > 500.0, "only {per_sec:.0} inserts/s");
-    assert_eq!(rows(&c, &mut s, "SELECT COUNT(*) FROM p"), vec![vec![n.to_string()]]);
+    assert_eq!(
+        rows(&c, &mut s, "SELECT COUNT(*) FROM p"),
+        vec![vec![n.to_string()]]
+    );
+}
+
+#[test]
+fn journaled_single_row_inserts_are_cheap() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let c = doris_emu::cluster::Cluster::open(config(1, 20000, Some(dir.path().to_path_buf())))
+        .expect("open");
+    let mut s = binlog_db(&c);
+    exec(&c, &mut s, "CREATE TABLE p (k INT, v INT) DISTRIBUTED BY HASH(k) BUCKETS 3 PROPERTIES (\"replication_num\" = \"1\")");
+    let n = 2000;
+    let start = std::time::Instant::now();
+    for i in 0..n {
+        exec(&c, &mut s, &format!("INSERT INTO p VALUES ({i}, {i})"));
+    }
+    let per_sec = n as f64 / start.elapsed().as_secs_f64();
+    assert!(per_sec > 500.0, "only {per_sec:.0} inserts/s");
+    eprintln!("journaled inserts/s (debug build): {per_sec:.0}");
 }

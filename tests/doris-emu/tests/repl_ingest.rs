@@ -7,8 +7,8 @@ mod repl_common;
 use doris_emu::cluster::{be_api, fe_api, Cluster};
 use doris_thrift::backend_service::TIngestBinlogRequest;
 use doris_thrift::frontend_service::{
-    TBeginTxnRequest, TCommitTxnRequest, TGetBinlogRequest, TGetMetaDB, TGetMetaRequest, TGetMetaTable,
-    TRollbackTxnRequest,
+    TBeginTxnRequest, TCommitTxnRequest, TGetBinlogRequest, TGetMetaDB, TGetMetaRequest,
+    TGetMetaTable, TRollbackTxnRequest,
 };
 use doris_thrift::status::TStatusCode;
 use doris_thrift::types::{TTabletCommitInfo, TUniqueId};
@@ -35,7 +35,14 @@ fn tablets(c: &Cluster, db: &str, table: &str) -> (i64, Vec<(i64, i64)>) {
     let req = TGetMetaRequest {
         user: Some("root".into()),
         passwd: Some(String::new()),
-        db: Some(TGetMetaDB { id: Some(db_id), tables: Some(vec![TGetMetaTable { id: Some(table_id), ..Default::default() }]), ..Default::default() }),
+        db: Some(TGetMetaDB {
+            id: Some(db_id),
+            tables: Some(vec![TGetMetaTable {
+                id: Some(table_id),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        }),
         ..Default::default()
     };
     let meta = fe_api::get_meta(c, req);
@@ -43,19 +50,32 @@ fn tablets(c: &Cluster, db: &str, table: &str) -> (i64, Vec<(i64, i64)>) {
     let t = &meta.db_meta.expect("db meta").tables.expect("tables")[0];
     let p = &t.partitions.as_ref().expect("partitions")[0];
     let idx = &p.indexes.as_ref().expect("indexes")[0];
-    assert_eq!(idx.name.as_deref(), Some(table), "base index is named like the table");
+    assert_eq!(
+        idx.name.as_deref(),
+        Some(table),
+        "base index is named like the table"
+    );
     let mut out: Vec<(i64, i64)> = idx
         .tablets
         .iter()
         .flatten()
-        .map(|t| (t.id.unwrap_or_default(), t.replicas.as_ref().expect("replicas")[0].backend_id.unwrap_or_default()))
+        .map(|t| {
+            (
+                t.id.unwrap_or_default(),
+                t.replicas.as_ref().expect("replicas")[0]
+                    .backend_id
+                    .unwrap_or_default(),
+            )
+        })
         .collect();
     out.sort_unstable();
     (p.id.unwrap_or_default(), out)
 }
 
 fn begin(dst: &Cluster, label: &str) -> doris_thrift::frontend_service::TBeginTxnResult {
-    let table_id = dst.with_state(|s| s.db("d").and_then(|d| d.table("t")).map(|t| t.id)).expect("table");
+    let table_id = dst
+        .with_state(|s| s.db("d").and_then(|d| d.table("t")).map(|t| t.id))
+        .expect("table");
     fe_api::begin_txn(
         dst,
         TBeginTxnRequest {
@@ -69,7 +89,13 @@ fn begin(dst: &Cluster, label: &str) -> doris_thrift::frontend_service::TBeginTx
     )
 }
 
-async fn ingest(src: &TestCluster, dst: &Cluster, txn: i64, version: i64, only: Option<usize>) -> Vec<TTabletCommitInfo> {
+async fn ingest(
+    src: &TestCluster,
+    dst: &Cluster,
+    txn: i64,
+    version: i64,
+    only: Option<usize>,
+) -> Vec<TTabletCommitInfo> {
     let (_, src_tablets) = tablets(&src.c, "s", "t");
     let (dst_part, dst_tablets) = tablets(dst, "d", "t");
     let mut infos = Vec::new();
@@ -91,7 +117,11 @@ async fn ingest(src: &TestCluster, dst: &Cluster, txn: i64, version: i64, only: 
         let st = res.status.expect("status");
         assert_eq!(st.status_code, TStatusCode::OK, "{:?}", st.error_msgs);
         assert_eq!(res.is_async, Some(false));
-        infos.push(TTabletCommitInfo { tablet_id: *dt, backend_id: *be, invalid_dict_cols: None });
+        infos.push(TTabletCommitInfo {
+            tablet_id: *dt,
+            backend_id: *be,
+            invalid_dict_cols: None,
+        });
     }
     infos
 }
@@ -109,7 +139,13 @@ fn commit(dst: &Cluster, txn: i64, infos: Vec<TTabletCommitInfo>) -> doris_thrif
 }
 
 fn rollback(dst: &Cluster, txn: i64) -> doris_thrift::status::TStatus {
-    let req = TRollbackTxnRequest { user: Some("root".into()), passwd: Some(String::new()), db: Some("d".into()), txn_id: Some(txn), ..Default::default() };
+    let req = TRollbackTxnRequest {
+        user: Some("root".into()),
+        passwd: Some(String::new()),
+        db: Some("d".into()),
+        txn_id: Some(txn),
+        ..Default::default()
+    };
     fe_api::rollback_txn(dst, req).status.expect("status")
 }
 
@@ -130,8 +166,19 @@ fn last_upsert(src: &Cluster) -> (i64, i64) {
         prev = b.commit_seq.expect("seq");
         if b.type_.map(|t| t.0) == Some(0) {
             let data: Value = serde_json::from_str(b.data.as_deref().expect("data")).expect("json");
-            let rec = data["tableRecords"].as_object().expect("records").values().next().expect("record").clone();
-            found = Some((prev, rec["partitionRecords"][0]["version"].as_i64().expect("version")));
+            let rec = data["tableRecords"]
+                .as_object()
+                .expect("records")
+                .values()
+                .next()
+                .expect("record")
+                .clone();
+            found = Some((
+                prev,
+                rec["partitionRecords"][0]["version"]
+                    .as_i64()
+                    .expect("version"),
+            ));
         }
     }
 }
@@ -142,36 +189,73 @@ async fn ingest_commit_dedup_and_rollback() {
     let dst = start(1, 200_000, None).await;
     create_table(&src.c, "s", "t", "INT");
     create_table(&dst.c, "d", "t", "INT");
-    sql(&src.c, Some("s"), "INSERT INTO t VALUES (1, 10), (2, 20), (3, 30), (4, 40)");
+    sql(
+        &src.c,
+        Some("s"),
+        "INSERT INTO t VALUES (1, 10), (2, 20), (3, 30), (4, 40)",
+    );
     let (_, version) = last_upsert(&src.c);
 
     let b = begin(&dst.c, "ccrj-1:lbl");
-    assert_eq!(b.status.as_ref().expect("status").status_code, TStatusCode::OK);
+    assert_eq!(
+        b.status.as_ref().expect("status").status_code,
+        TStatusCode::OK
+    );
     let txn = b.txn_id.expect("txn");
     let infos = ingest(&src, &dst.c, txn, version, None).await;
     assert_eq!(commit(&dst.c, txn, infos).status_code, TStatusCode::OK);
-    assert_eq!(rows(&dst.c, "d", "SELECT * FROM t ORDER BY k"), rows(&src.c, "s", "SELECT * FROM t ORDER BY k"));
-    assert_eq!(repl_common::column(&dst.c, "d", &format!("SHOW TRANSACTION WHERE id = {txn}"), "TransactionStatus"), vec!["VISIBLE"]);
+    assert_eq!(
+        rows(&dst.c, "d", "SELECT * FROM t ORDER BY k"),
+        rows(&src.c, "s", "SELECT * FROM t ORDER BY k")
+    );
+    assert_eq!(
+        repl_common::column(
+            &dst.c,
+            "d",
+            &format!("SHOW TRANSACTION WHERE id = {txn}"),
+            "TransactionStatus"
+        ),
+        vec!["VISIBLE"]
+    );
 
     // Same label again: LABEL_ALREADY_EXISTS / FINISHED; a VISIBLE txn cannot be aborted.
     let again = begin(&dst.c, "ccrj-1:lbl");
     let st = again.status.expect("status");
     assert_eq!(st.status_code, TStatusCode::LABEL_ALREADY_EXISTS);
-    assert_eq!(msg(&st), format!("Label [ccrj-1:lbl] has already been used, relate to txn [{txn}]"));
+    assert_eq!(
+        msg(&st),
+        format!("Label [ccrj-1:lbl] has already been used, relate to txn [{txn}]")
+    );
     assert_eq!(again.job_status.as_deref(), Some("FINISHED"));
-    assert_eq!(msg(&rollback(&dst.c, txn)), format!("transaction [{txn}] is already VISIBLE, could not abort"));
-    assert_eq!(msg(&rollback(&dst.c, 424242)), "transaction [424242] not found");
+    assert_eq!(
+        msg(&rollback(&dst.c, txn)),
+        format!("transaction [{txn}] is already VISIBLE, could not abort")
+    );
+    assert_eq!(
+        msg(&rollback(&dst.c, 424242)),
+        "transaction [424242] not found"
+    );
 
     // A txn with only one of the two tablets ingested cannot commit; it rolls back once.
     let t2 = begin(&dst.c, "ccrj-2:lbl").txn_id.expect("txn");
-    assert_eq!(begin(&dst.c, "ccrj-2:lbl").job_status.as_deref(), Some("RUNNING"));
+    assert_eq!(
+        begin(&dst.c, "ccrj-2:lbl").job_status.as_deref(),
+        Some("RUNNING")
+    );
     let partial = ingest(&src, &dst.c, t2, version, Some(0)).await;
     let st = commit(&dst.c, t2, partial);
     assert_ne!(st.status_code, TStatusCode::OK);
     assert!(msg(&st).contains("has few replicas"), "{}", msg(&st));
     assert_eq!(rollback(&dst.c, t2).status_code, TStatusCode::OK);
     assert!(msg(&rollback(&dst.c, t2)).contains(&format!("transaction [{t2}] is already aborted")));
-    assert_eq!(begin(&dst.c, "ccrj-2:lbl").status.expect("status").status_code, TStatusCode::OK, "aborted txns free their label");
+    assert_eq!(
+        begin(&dst.c, "ccrj-2:lbl")
+            .status
+            .expect("status")
+            .status_code,
+        TStatusCode::OK,
+        "aborted txns free their label"
+    );
 }
 
 #[tokio::test]
@@ -186,14 +270,25 @@ async fn gc_makes_binlog_too_old_and_rowset_downloads_404() {
     sql(&src.c, None, &format!("ADMIN EMU GC BINLOG s UNTIL {seq}"));
 
     let r = fe_api::get_binlog(&src.c, binlog_req("s", None, seq - 1));
-    assert_eq!(r.status.expect("status").status_code, TStatusCode::BINLOG_TOO_OLD_COMMIT_SEQ);
+    assert_eq!(
+        r.status.expect("status").status_code,
+        TStatusCode::BINLOG_TOO_OLD_COMMIT_SEQ
+    );
     let dummy = &r.binlogs.expect("dummy")[0];
-    assert_eq!((dummy.type_.map(|t| t.0), dummy.commit_seq, dummy.belong), (Some(7), Some(seq), Some(-1)));
+    assert_eq!(
+        (dummy.type_.map(|t| t.0), dummy.commit_seq, dummy.belong),
+        (Some(7), Some(seq), Some(-1))
+    );
     let r = fe_api::get_binlog(&src.c, binlog_req("s", None, seq));
     assert_eq!(r.status.expect("status").status_code, TStatusCode::OK);
-    let last = fe_api::get_binlog_lag(&src.c, binlog_req("s", None, seq)).last_commit_seq.expect("last");
+    let last = fe_api::get_binlog_lag(&src.c, binlog_req("s", None, seq))
+        .last_commit_seq
+        .expect("last");
     let r = fe_api::get_binlog(&src.c, binlog_req("s", None, last));
-    assert_eq!(r.status.expect("status").status_code, TStatusCode::BINLOG_TOO_NEW_COMMIT_SEQ);
+    assert_eq!(
+        r.status.expect("status").status_code,
+        TStatusCode::BINLOG_TOO_NEW_COMMIT_SEQ
+    );
     let r = fe_api::get_binlog(&src.c, binlog_req("nope", None, 0));
     assert!(msg(&r.status.expect("status")).contains("unknown database"));
 
@@ -213,15 +308,39 @@ async fn gc_makes_binlog_too_old_and_rowset_downloads_404() {
         local_tablet_id: Some(dst_tablets[0].0),
         load_id: None,
     };
-    let st = be_api::ingest_binlog(&dst.c, dst_tablets[0].1, req.clone()).await.status.expect("status");
-    assert_eq!((st.status_code, msg(&st)), (TStatusCode::ANALYSIS_ERROR, "load_id is empty".to_string()));
-    let req = TIngestBinlogRequest { load_id: Some(TUniqueId { hi: -1, lo: -1 }), ..req };
-    let st = be_api::ingest_binlog(&dst.c, dst_tablets[0].1, req.clone()).await.status.expect("status");
+    let st = be_api::ingest_binlog(&dst.c, dst_tablets[0].1, req.clone())
+        .await
+        .status
+        .expect("status");
+    assert_eq!(
+        (st.status_code, msg(&st)),
+        (TStatusCode::ANALYSIS_ERROR, "load_id is empty".to_string())
+    );
+    let req = TIngestBinlogRequest {
+        load_id: Some(TUniqueId { hi: -1, lo: -1 }),
+        ..req
+    };
+    let st = be_api::ingest_binlog(&dst.c, dst_tablets[0].1, req.clone())
+        .await
+        .status
+        .expect("status");
     assert_ne!(st.status_code, TStatusCode::OK);
     assert!(msg(&st).contains("404"), "{}", msg(&st));
-    let bad = TIngestBinlogRequest { local_tablet_id: Some(1), ..req };
-    let st = be_api::ingest_binlog(&dst.c, dst_tablets[0].1, bad).await.status.expect("status");
-    assert_eq!((st.status_code, msg(&st)), (TStatusCode::TABLET_MISSING, "tablet 1 not found".to_string()));
+    let bad = TIngestBinlogRequest {
+        local_tablet_id: Some(1),
+        ..req
+    };
+    let st = be_api::ingest_binlog(&dst.c, dst_tablets[0].1, bad)
+        .await
+        .status
+        .expect("status");
+    assert_eq!(
+        (st.status_code, msg(&st)),
+        (
+            TStatusCode::TABLET_MISSING,
+            "tablet 1 not found".to_string()
+        )
+    );
 }
 
 #[tokio::test]
@@ -238,19 +357,43 @@ async fn publish_timeout_then_visible_and_replay() {
     let infos = ingest(&src, &dst.c, txn, version, None).await;
     let st = commit(&dst.c, txn, infos);
     assert_eq!(st.status_code, TStatusCode::PUBLISH_TIMEOUT);
-    assert_eq!(msg(&st), "transaction commit successfully, BUT data will be visible later");
+    assert_eq!(
+        msg(&st),
+        "transaction commit successfully, BUT data will be visible later"
+    );
     let q = format!("SHOW TRANSACTION FROM d WHERE id = {txn}");
-    assert_eq!(repl_common::column(&dst.c, "d", &q, "TransactionStatus"), vec!["COMMITTED"]);
-    assert_eq!(msg(&rollback(&dst.c, txn)), format!("transaction [{txn}] is already COMMITTED, could not abort"));
+    assert_eq!(
+        repl_common::column(&dst.c, "d", &q, "TransactionStatus"),
+        vec!["COMMITTED"]
+    );
+    assert_eq!(
+        msg(&rollback(&dst.c, txn)),
+        format!("transaction [{txn}] is already COMMITTED, could not abort")
+    );
     fe_api::tick(&dst.c).await;
-    assert_eq!(repl_common::column(&dst.c, "d", &q, "TransactionStatus"), vec!["VISIBLE"]);
+    assert_eq!(
+        repl_common::column(&dst.c, "d", &q, "TransactionStatus"),
+        vec!["VISIBLE"]
+    );
     let want = rows(&src.c, "s", "SELECT * FROM t ORDER BY k");
     assert_eq!(rows(&dst.c, "d", "SELECT * FROM t ORDER BY k"), want);
 
     drop(dst);
-    let reopened = Cluster::open(repl_common::config(1, 200_000, 1, Some(dir.path().to_path_buf()))).expect("reopen");
+    let reopened = Cluster::open(repl_common::config(
+        1,
+        200_000,
+        1,
+        Some(dir.path().to_path_buf()),
+    ))
+    .expect("reopen");
     assert_eq!(rows(&reopened, "d", "SELECT * FROM t ORDER BY k"), want);
-    assert_eq!(repl_common::column(&reopened, "d", &q, "TransactionStatus"), vec!["VISIBLE"]);
+    assert_eq!(
+        repl_common::column(&reopened, "d", &q, "TransactionStatus"),
+        vec!["VISIBLE"]
+    );
     let label = begin(&reopened, "ccrj-4:lbl");
-    assert_eq!(label.status.expect("status").status_code, TStatusCode::LABEL_ALREADY_EXISTS);
+    assert_eq!(
+        label.status.expect("status").status_code,
+        TStatusCode::LABEL_ALREADY_EXISTS
+    );
 }

@@ -5,24 +5,36 @@ use mysql_async::prelude::Queryable;
 
 async fn rows(url: &str) -> Vec<(i64, String)> {
     let mut conn = mysql_async::Conn::from_url(url).await.expect("connect");
-    conn.query("SELECT k, v FROM keep.t ORDER BY k").await.expect("select")
+    conn.query("SELECT k, v FROM keep.t ORDER BY k")
+        .await
+        .expect("select")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn restart_with_the_same_data_dir_keeps_data_and_backend_ids() {
     let bin = env!("CARGO_BIN_EXE_doris-emu").into();
-    let mut emu = EmuProcess::start(EmuOptions { be_count: 2, binary: Some(bin), ..Default::default() })
-        .expect("start");
+    let mut emu = EmuProcess::start(EmuOptions {
+        be_count: 2,
+        binary: Some(bin),
+        ..Default::default()
+    })
+    .expect("start");
     let ids: Vec<i64> = emu.ports().backends.iter().map(|b| b.id).collect();
-    let mut conn = mysql_async::Conn::from_url(emu.mysql_url()).await.expect("connect");
-    conn.query_drop("CREATE DATABASE keep").await.expect("create db");
+    let mut conn = mysql_async::Conn::from_url(emu.mysql_url())
+        .await
+        .expect("connect");
+    conn.query_drop("CREATE DATABASE keep")
+        .await
+        .expect("create db");
     conn.query_drop(
         "CREATE TABLE keep.t (k INT, v VARCHAR(8)) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) \
          BUCKETS 2 PROPERTIES (\"replication_num\" = \"1\")",
     )
     .await
     .expect("create table");
-    conn.query_drop("INSERT INTO keep.t VALUES (1, 'x'), (2, 'y')").await.expect("insert");
+    conn.query_drop("INSERT INTO keep.t VALUES (1, 'x'), (2, 'y')")
+        .await
+        .expect("insert");
     drop(conn);
     let before = rows(&emu.mysql_url()).await;
     assert_eq!(before.len(), 2);
@@ -36,5 +48,8 @@ async fn restart_with_the_same_data_dir_keeps_data_and_backend_ids() {
     assert_eq!(rows(&emu.mysql_url()).await, before);
     let again: Vec<i64> = emu.ports().backends.iter().map(|b| b.id).collect();
     assert_eq!(again, ids, "BE ids must be stable across restarts");
-    assert!(emu.terminate(std::time::Duration::from_secs(10)), "SIGTERM must stop it gracefully");
+    assert!(
+        emu.terminate(std::time::Duration::from_secs(10)),
+        "SIGTERM must stop it gracefully"
+    );
 }

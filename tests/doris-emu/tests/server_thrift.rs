@@ -15,27 +15,42 @@ use tokio::net::TcpStream;
 const T: Duration = Duration::from_secs(10);
 
 async fn start() -> RunningEmu {
-    let cfg = ServerConfig { binlog_gc_interval: None, ..Default::default() };
-    server::run(cfg, std::future::pending()).await.expect("start doris-emu in process")
+    let cfg = ServerConfig {
+        binlog_gc_interval: None,
+        ..Default::default()
+    };
+    server::run(cfg, std::future::pending())
+        .await
+        .expect("start doris-emu in process")
 }
 
 /// Sends `bytes`, then expects the server to close the connection (EOF or reset).
 async fn expect_closed(port: u16, bytes: &[u8], half_close: bool) {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
+    let mut s = TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connect");
     s.write_all(bytes).await.expect("write");
     if half_close {
         s.shutdown().await.expect("shutdown write side");
     }
     let mut buf = vec![0u8; 4096];
-    let n = tokio::time::timeout(T, s.read(&mut buf)).await.expect("server must close, not hang");
-    assert!(matches!(n, Ok(0) | Err(_)), "expected a closed connection, got {n:?}");
+    let n = tokio::time::timeout(T, s.read(&mut buf))
+        .await
+        .expect("server must close, not hang");
+    assert!(
+        matches!(n, Ok(0) | Err(_)),
+        "expected a closed connection, got {n:?}"
+    );
 }
 
 async fn master_token_works(port: u16) {
     let addr = format!("127.0.0.1:{port}");
     let mut c = ThriftConnection::connect(&addr, T).await.expect("connect");
     let req = TGetMasterTokenRequest::default();
-    let r: TGetMasterTokenResult = c.call("getMasterToken", &req, T).await.expect("getMasterToken reply");
+    let r: TGetMasterTokenResult = c
+        .call("getMasterToken", &req, T)
+        .await
+        .expect("getMasterToken reply");
     assert!(r.status.is_some(), "{r:?}");
 }
 
@@ -44,7 +59,8 @@ async fn garbage_truncated_and_oversized_input_close_only_that_connection() {
     let emu = start().await;
     let port = emu.ports.rpc_port;
     expect_closed(port, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", false).await;
-    let call = encode_call("getMasterToken", 1, &TGetMasterTokenRequest::default()).expect("encode");
+    let call =
+        encode_call("getMasterToken", 1, &TGetMasterTokenRequest::default()).expect("encode");
     expect_closed(port, &call[..call.len() / 2], true).await;
     // Strict CALL header, method "getMeta", seqid 1, then field 1 (struct) whose first
     // field is a string claiming 2 GiB - 1 bytes.
@@ -61,11 +77,22 @@ async fn garbage_truncated_and_oversized_input_close_only_that_connection() {
 async fn unknown_method_gets_an_application_exception() {
     let emu = start().await;
     for port in [emu.ports.rpc_port, emu.ports.backends[0].be_port] {
-        let mut c = ThriftConnection::connect(&format!("127.0.0.1:{port}"), T).await.expect("connect");
+        let mut c = ThriftConnection::connect(&format!("127.0.0.1:{port}"), T)
+            .await
+            .expect("connect");
         let req = TGetMasterTokenRequest::default();
-        let err = c.call::<_, TGetMasterTokenResult>("noSuchMethod", &req, T).await.expect_err("unknown");
+        let err = c
+            .call::<_, TGetMasterTokenResult>("noSuchMethod", &req, T)
+            .await
+            .expect_err("unknown");
         assert!(
-            matches!(&err, CallError::Remote { source: WireError::Application(_), .. }),
+            matches!(
+                &err,
+                CallError::Remote {
+                    source: WireError::Application(_),
+                    ..
+                }
+            ),
             "{err:?}"
         );
     }
@@ -78,7 +105,12 @@ async fn injected_faults_become_statuses_or_dropped_connections() {
     let admin = format!("http://127.0.0.1:{}", emu.ports.admin_port);
     let http = reqwest::Client::new();
     let fault = serde_json::json!({"target": "beginTxn", "times": 1, "status_code": 7, "message": "injected"});
-    let resp = http.post(format!("{admin}/fault")).json(&fault).send().await.expect("POST /fault");
+    let resp = http
+        .post(format!("{admin}/fault"))
+        .json(&fault)
+        .send()
+        .await
+        .expect("POST /fault");
     assert!(resp.status().is_success(), "{resp:?}");
     let addr = format!("127.0.0.1:{}", emu.ports.rpc_port);
     let mut c = ThriftConnection::connect(&addr, T).await.expect("connect");
@@ -88,16 +120,71 @@ async fn injected_faults_become_statuses_or_dropped_connections() {
     assert_eq!(status.status_code.0, 7);
     assert_eq!(status.error_msgs, Some(vec!["injected".to_string()]));
     let r: TBeginTxnResult = c.call("beginTxn", &req, T).await.expect("reply");
-    assert_ne!(r.status.map(|s| s.status_code.0), Some(7), "fault must fire once");
+    assert_ne!(
+        r.status.map(|s| s.status_code.0),
+        Some(7),
+        "fault must fire once"
+    );
 
     let drop = serde_json::json!({"target": "getBinlog", "times": 1, "drop": true});
-    http.post(format!("{admin}/fault")).json(&drop).send().await.expect("POST /fault");
+    http.post(format!("{admin}/fault"))
+        .json(&drop)
+        .send()
+        .await
+        .expect("POST /fault");
     let err = c
         .call::<_, TGetBinlogResult>("getBinlog", &TGetBinlogRequest::default(), T)
         .await
         .expect_err("dropped");
     assert!(matches!(err, CallError::NoReply { .. }), "{err:?}");
-    let cleared = http.post(format!("{admin}/fault/clear")).send().await.expect("clear");
+    let cleared = http
+        .post(format!("{admin}/fault/clear"))
+        .send()
+        .await
+        .expect("clear");
     assert!(cleared.status().is_success());
     master_token_works(emu.ports.rpc_port).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn frontend_reports_the_token_and_the_bound_backend_ports() {
+    use doris_thrift::frontend_service::{TGetBackendMetaRequest, TGetBackendMetaResult};
+    let cfg = ServerConfig {
+        be_count: 3,
+        cluster_token: Some("tok-9".into()),
+        binlog_gc_interval: None,
+        ..Default::default()
+    };
+    let emu = server::run(cfg, std::future::pending())
+        .await
+        .expect("start");
+    let addr = format!("127.0.0.1:{}", emu.ports.rpc_port);
+    let mut c = ThriftConnection::connect(&addr, T).await.expect("connect");
+    let req = TGetMasterTokenRequest {
+        user: Some("root".into()),
+        password: Some(String::new()),
+        ..Default::default()
+    };
+    let r: TGetMasterTokenResult = c.call("getMasterToken", &req, T).await.expect("reply");
+    assert_eq!(r.token.as_deref(), Some("tok-9"), "{r:?}");
+    let req = TGetBackendMetaRequest {
+        user: Some("root".into()),
+        passwd: Some(String::new()),
+        ..Default::default()
+    };
+    let r: TGetBackendMetaResult = c.call("getBackendMeta", &req, T).await.expect("reply");
+    let mut got: Vec<(i64, u16, u16)> = r
+        .backends
+        .unwrap_or_default()
+        .iter()
+        .map(|b| (b.id.unwrap_or(0), b.be_port as u16, b.http_port as u16))
+        .collect();
+    got.sort_unstable();
+    let want: Vec<(i64, u16, u16)> = emu
+        .ports
+        .backends
+        .iter()
+        .map(|b| (b.id, b.be_port, b.http_port))
+        .collect();
+    assert_eq!(got, want);
 }

@@ -169,7 +169,9 @@ impl BackupState {
 
     /// The unfinished job of `db_id`, if any.
     pub fn running(&self, db_id: i64) -> Option<&BackupJob> {
-        self.jobs.iter().find(|j| j.db_id == db_id && !j.state.is_final())
+        self.jobs
+            .iter()
+            .find(|j| j.db_id == db_id && !j.state.is_final())
     }
 
     /// The newest FINISHED, unexpired snapshot named `name` in `db_id`.
@@ -184,60 +186,93 @@ impl BackupState {
 
     /// A snapshot file by path (for `/api/_tablet/_download`).
     pub fn file(&self, path: &str) -> Option<Arc<Vec<u8>>> {
-        self.jobs.iter().filter_map(|j| j.snapshot.as_ref()).find_map(|s| s.files.get(path).cloned())
+        self.jobs
+            .iter()
+            .filter_map(|j| j.snapshot.as_ref())
+            .find_map(|s| s.files.get(path).cloned())
     }
 }
 
 /// Applies a journaled backup step.
 pub fn apply(state: &mut State, op: BackupOp, meta: EntryMeta) {
     match op {
-        BackupOp::Create { job_id, db_id, name, objects } => {
-            let db_name = state.dbs.get(&db_id).map(|d| d.name.clone()).unwrap_or_default();
-            state.backups.jobs.push(BackupJob {
-                job_id,
-                db_id,
-                db_name,
-                name,
-                objects,
-                state: BackupJobState::Pending,
-                create_ms: meta.ts_ms,
-                snapshot_ms: -1,
-                upload_ms: -1,
-                finished_ms: -1,
-                last_step_ms: meta.ts_ms,
-                status: "[OK]".into(),
-                table_commit_seq_map: BTreeMap::new(),
-                snapshot: None,
-            });
+        BackupOp::Create {
+            job_id,
+            db_id,
+            name,
+            objects,
+        } => {
+            let db_name = state
+                .dbs
+                .get(&db_id)
+                .map(|d| d.name.clone())
+                .unwrap_or_default();
+            let job = BackupJob::new(job_id, db_id, db_name, name, objects, meta.ts_ms);
+            state.backups.jobs.push(job);
         }
-        BackupOp::Barrier { job_id, table_id } => snapshot::write_barrier(state, job_id, table_id, meta),
+        BackupOp::Barrier { job_id, table_id } => {
+            snapshot::write_barrier(state, job_id, table_id, meta)
+        }
         BackupOp::Snapshot { job_id } => {
-            let snap = state.backups.job(job_id).map(|j| snapshot::take(state, j, meta.ts_ms));
+            let snap = state
+                .backups
+                .job(job_id)
+                .map(|j| snapshot::take(state, j, meta.ts_ms));
             if let Some(j) = state.backups.job_mut(job_id) {
                 j.snapshot = snap.map(Arc::new);
-                j.state = BackupJobState::Snapshoting;
-                j.snapshot_ms = meta.ts_ms;
-                j.last_step_ms = meta.ts_ms;
+                j.set_state(BackupJobState::Snapshoting, meta.ts_ms);
             }
         }
         BackupOp::State { job_id, state: st } => {
             if let Some(j) = state.backups.job_mut(job_id) {
-                j.state = st;
-                j.last_step_ms = meta.ts_ms;
-                match st {
-                    BackupJobState::UploadInfo => j.upload_ms = meta.ts_ms,
-                    BackupJobState::Finished => j.finished_ms = meta.ts_ms,
-                    _ => {}
-                }
+                j.set_state(st, meta.ts_ms);
             }
         }
         BackupOp::Cancel { job_id, msg } => {
             if let Some(j) = state.backups.job_mut(job_id) {
-                j.state = BackupJobState::Cancelled;
+                j.set_state(BackupJobState::Cancelled, meta.ts_ms);
                 j.status = msg;
-                j.finished_ms = meta.ts_ms;
                 j.snapshot = None;
             }
+        }
+    }
+}
+
+impl BackupJob {
+    fn new(
+        job_id: i64,
+        db_id: i64,
+        db_name: String,
+        name: String,
+        objects: Vec<BackupObject>,
+        now: i64,
+    ) -> Self {
+        BackupJob {
+            job_id,
+            db_id,
+            db_name,
+            name,
+            objects,
+            state: BackupJobState::Pending,
+            create_ms: now,
+            snapshot_ms: -1,
+            upload_ms: -1,
+            finished_ms: -1,
+            last_step_ms: now,
+            status: "[OK]".into(),
+            table_commit_seq_map: BTreeMap::new(),
+            snapshot: None,
+        }
+    }
+
+    fn set_state(&mut self, st: BackupJobState, now: i64) {
+        self.state = st;
+        self.last_step_ms = now;
+        match st {
+            BackupJobState::Snapshoting => self.snapshot_ms = now,
+            BackupJobState::UploadInfo => self.upload_ms = now,
+            BackupJobState::Finished | BackupJobState::Cancelled => self.finished_ms = now,
+            BackupJobState::Pending => {}
         }
     }
 }

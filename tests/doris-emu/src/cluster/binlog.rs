@@ -82,7 +82,12 @@ pub struct BinlogConfig {
 
 impl Default for BinlogConfig {
     fn default() -> Self {
-        BinlogConfig { enable: false, ttl_seconds: 86400, max_bytes: i64::MAX, max_history_nums: i64::MAX }
+        BinlogConfig {
+            enable: false,
+            ttl_seconds: 86400,
+            max_bytes: i64::MAX,
+            max_history_nums: i64::MAX,
+        }
     }
 }
 
@@ -155,10 +160,20 @@ impl BinlogStore {
     /// Records `entry` (protocol §4 placement): db set when `db_enabled`; per-table sets of
     /// the tables for which `table_enabled` is true, except CREATE_TABLE / DROP_TABLE.
     /// Deterministic: call it while applying the journal entry that produced the change.
-    pub fn append(&mut self, entry: BinlogEntry, db_enabled: bool, table_enabled: &dyn Fn(i64) -> bool) {
+    pub fn append(
+        &mut self,
+        entry: BinlogEntry,
+        db_enabled: bool,
+        table_enabled: &dyn Fn(i64) -> bool,
+    ) {
         let per_table = !matches!(entry.kind, kind::CREATE_TABLE | kind::DROP_TABLE);
         let tables: Vec<i64> = if per_table {
-            entry.table_ids.iter().copied().filter(|t| table_enabled(*t)).collect()
+            entry
+                .table_ids
+                .iter()
+                .copied()
+                .filter(|t| table_enabled(*t))
+                .collect()
         } else {
             Vec::new()
         };
@@ -170,16 +185,27 @@ impl BinlogStore {
         gc::track_dropped(&mut db.dropped, &entry);
         let entry = Arc::new(entry);
         if db_enabled {
-            db.db_set.get_or_insert_with(|| Sequence::new(db_id, -1, ts)).push(entry.clone());
+            db.db_set
+                .get_or_insert_with(|| Sequence::new(db_id, -1, ts))
+                .push(entry.clone());
         }
         for t in tables {
-            db.tables.entry(t).or_insert_with(|| Sequence::new(db_id, t, ts)).push(entry.clone());
+            db.tables
+                .entry(t)
+                .or_insert_with(|| Sequence::new(db_id, t, ts))
+                .push(entry.clone());
         }
     }
 
     /// getBinlog on a db (`table_id` None) or table set: `(status code, binlogs)`, status
     /// OK / TOO_OLD (with the DUMMY) / TOO_NEW; `num_acquired` None → exactly one binlog.
-    pub fn get(&self, db_id: i64, table_id: Option<i64>, prev: i64, num_acquired: Option<i64>) -> FeResult<(i32, Vec<GotBinlog>)> {
+    pub fn get(
+        &self,
+        db_id: i64,
+        table_id: Option<i64>,
+        prev: i64,
+        num_acquired: Option<i64>,
+    ) -> FeResult<(i32, Vec<GotBinlog>)> {
         let max = num_acquired.map_or(1, |n| n.clamp(1, 255)) as usize;
         Ok(self.set(db_id, table_id)?.get(prev, max))
     }
@@ -190,24 +216,37 @@ impl BinlogStore {
     }
 
     fn set(&self, db_id: i64, table_id: Option<i64>) -> FeResult<&Sequence> {
-        let not_db = || FeError::new(code::BINLOG_NOT_FOUND_DB, format!("db binlog not found, dbId={db_id}"));
+        let not_db = || {
+            FeError::new(
+                code::BINLOG_NOT_FOUND_DB,
+                format!("db binlog not found, dbId={db_id}"),
+            )
+        };
         let db = self.dbs.get(&db_id).ok_or_else(not_db)?;
         match table_id {
             None => db.db_set.as_ref().ok_or_else(not_db),
             Some(t) => db.tables.get(&t).ok_or_else(|| {
-                FeError::new(code::BINLOG_NOT_FOUND_TABLE, format!("table binlog not found, dbId={db_id}, tableId={t}"))
+                FeError::new(
+                    code::BINLOG_NOT_FOUND_TABLE,
+                    format!("table binlog not found, dbId={db_id}, tableId={t}"),
+                )
             }),
         }
     }
 
     /// Resources dropped in `db_id` since its last GC (for getMeta).
     pub fn dropped(&self, db_id: i64) -> Dropped {
-        self.dbs.get(&db_id).map(|d| d.dropped.clone()).unwrap_or_default()
+        self.dbs
+            .get(&db_id)
+            .map(|d| d.dropped.clone())
+            .unwrap_or_default()
     }
 
     /// Whether the BE still holds the rowset binlog of `version` for `partition_id`.
     pub fn rowset_binlog_retained(&self, partition_id: i64, version: i64) -> bool {
-        self.rowset_floor.get(&partition_id).is_none_or(|floor| version > *floor)
+        self.rowset_floor
+            .get(&partition_id)
+            .is_none_or(|floor| version > *floor)
     }
 
     /// Newest seq of a db's set (db set, else the newest table set entry); None if absent.

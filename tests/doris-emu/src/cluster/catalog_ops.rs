@@ -11,6 +11,9 @@ use super::state::State;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
+/// New tablets with their (initial) data, by tablet id.
+pub type NewTablets = Vec<(i64, TabletData)>;
+
 /// One primitive catalog change.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Change {
@@ -104,7 +107,11 @@ pub struct CatalogOp {
 /// Applies a [`CatalogOp`].
 pub fn apply(state: &mut State, op: CatalogOp, meta: EntryMeta) {
     // A binlog about a table that this op drops still counts the table's own setting.
-    let enabled_before = op.binlog.as_ref().map(|b| enabled_tables(state, b)).unwrap_or_default();
+    let enabled_before = op
+        .binlog
+        .as_ref()
+        .map(|b| enabled_tables(state, b))
+        .unwrap_or_default();
     for change in op.changes {
         apply_change(state, change);
     }
@@ -114,7 +121,9 @@ pub fn apply(state: &mut State, op: CatalogOp, meta: EntryMeta) {
 }
 
 fn enabled_tables(state: &State, b: &PendingBinlog) -> HashSet<i64> {
-    let Some(db) = state.dbs.get(&b.db_id) else { return HashSet::new() };
+    let Some(db) = state.dbs.get(&b.db_id) else {
+        return HashSet::new();
+    };
     b.table_ids
         .iter()
         .copied()
@@ -129,7 +138,10 @@ pub fn write_binlog(state: &mut State, b: PendingBinlog, meta: EntryMeta, extra:
     if let Some(obj) = data.as_object_mut() {
         obj.insert("commitSeq".into(), meta.journal_id.into());
     }
-    let db_enabled = state.dbs.get(&b.db_id).is_some_and(Database::binlog_enabled);
+    let db_enabled = state
+        .dbs
+        .get(&b.db_id)
+        .is_some_and(Database::binlog_enabled);
     let entry = BinlogEntry {
         commit_seq: meta.journal_id,
         timestamp_ms: meta.ts_ms,
@@ -144,8 +156,15 @@ pub fn write_binlog(state: &mut State, b: PendingBinlog, meta: EntryMeta, extra:
 
 fn apply_change(state: &mut State, change: Change) {
     match change {
-        Change::PutDb { id, name, properties } => {
-            let db = state.dbs.entry(id).or_insert_with(|| Database { id, ..Default::default() });
+        Change::PutDb {
+            id,
+            name,
+            properties,
+        } => {
+            let db = state.dbs.entry(id).or_insert_with(|| Database {
+                id,
+                ..Default::default()
+            });
             if db.name != name {
                 state.db_names.remove(&db.name);
             }
@@ -167,7 +186,10 @@ fn apply_change(state: &mut State, change: Change) {
             }
         }
         Change::DropTable { db_id, table_id } => {
-            let dropped = state.dbs.get_mut(&db_id).and_then(|db| db.remove_table(table_id));
+            let dropped = state
+                .dbs
+                .get_mut(&db_id)
+                .and_then(|db| db.remove_table(table_id));
             if let Some(t) = dropped {
                 drop_tablets(state, &t.tablet_ids());
             }

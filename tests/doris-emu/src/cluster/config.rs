@@ -75,7 +75,16 @@ impl ClusterConfig {
             })
             .collect();
         let mut fe_config = BTreeMap::new();
-        fe_config.insert("enable_feature_binlog".to_string(), "true".to_string());
+        for (k, v) in [
+            ("enable_feature_binlog", "true"),
+            ("ignore_backup_tmp_partitions", "false"),
+            ("max_backup_restore_job_num_per_db", "10"),
+            ("enable_recycle_binlog_immediately", "false"),
+            ("max_binlog_messsage_size", "1073741824"),
+            ("allow_replica_on_same_host", "false"),
+        ] {
+            fe_config.insert(k.to_string(), v.to_string());
+        }
         State {
             backends,
             frontend: self.frontend.clone(),

@@ -4,20 +4,25 @@
 
 mod admin;
 mod alter;
+mod alter_table;
 mod build;
+mod build_partition;
 mod ddl_db;
 mod ddl_table;
+mod ddl_view;
 mod dml;
+mod dml_delete;
+mod dml_overwrite;
 mod eval;
+mod eval_fn;
 mod partition_ops;
 mod repl;
 mod rollup;
 mod schema_change;
 mod select;
 mod select_agg;
-mod dml_delete;
-mod dml_overwrite;
 mod show;
+mod show_columns;
 mod show_create;
 mod show_proc;
 
@@ -39,9 +44,10 @@ pub type ExecResult = Result<QueryResult, SqlError>;
 /// Maps a parse error to the MySQL error Doris would send.
 pub fn parse_error(e: ParseError) -> SqlError {
     match e {
-        ParseError::Unsupported(what) => {
-            SqlError::with_code(SqlError::NOT_SUPPORTED, format!("statement not supported: {what}"))
-        }
+        ParseError::Unsupported(what) => SqlError::with_code(
+            SqlError::NOT_SUPPORTED,
+            format!("statement not supported: {what}"),
+        ),
         ParseError::Empty => SqlError::with_code(1065, "Query was empty"),
         e @ ParseError::Syntax { .. } => SqlError::with_code(SqlError::PARSE, e.to_string()),
     }
@@ -50,44 +56,85 @@ pub fn parse_error(e: ParseError) -> SqlError {
 /// Executes one parsed statement.
 pub fn run(w: &mut Writer<'_>, s: &mut Session, stmt: Statement) -> ExecResult {
     use Statement as S;
+    // BACKUP / CANCEL, SHOW BACKUP / RESTORE / TRANSACTION, ADMIN EMU belong to "repl".
+    if let Some(r) = repl::try_run(w, s, &stmt) {
+        return r;
+    }
     match stmt {
-        S::CreateDatabase { .. } | S::DropDatabase { .. } | S::Use { .. } => ddl_db::run(w, s, stmt),
+        S::CreateDatabase { .. } | S::DropDatabase { .. } | S::Use { .. } => {
+            ddl_db::run(w, s, stmt)
+        }
         S::AlterDatabaseProperties { .. } => ddl_db::run(w, s, stmt),
         S::CreateTable(ct) => ddl_table::create_table(w, s, *ct),
-        S::CreateTableLike { if_not_exists, name, source } => {
-            ddl_table::create_table_like(w, s, if_not_exists, &name, &source)
+        S::CreateTableLike {
+            if_not_exists,
+            name,
+            source,
+        } => ddl_table::create_table_like(w, s, if_not_exists, &name, &source),
+        S::DropTable {
+            if_exists,
+            name,
+            force,
+        } => ddl_table::drop_table(w, s, &name, if_exists, force, false),
+        S::DropView { if_exists, name } => {
+            ddl_table::drop_table(w, s, &name, if_exists, false, true)
         }
-        S::DropTable { if_exists, name, force } => ddl_table::drop_table(w, s, &name, if_exists, force, false),
-        S::DropView { if_exists, name } => ddl_table::drop_table(w, s, &name, if_exists, false, true),
-        S::CreateView(v) => ddl_table::create_view(w, s, *v),
-        S::AlterView(v) => ddl_table::alter_view(w, s, *v),
-        S::TruncateTable { name, partitions, temporary, partition_text } => {
-            partition_ops::truncate(w, s, &name, &partitions, temporary, &partition_text)
-        }
+        S::CreateView(v) => ddl_view::create_view(w, s, *v),
+        S::AlterView(v) => ddl_view::alter_view(w, s, *v),
+        S::TruncateTable {
+            name,
+            partitions,
+            temporary,
+            partition_text,
+        } => partition_ops::truncate(w, s, &name, &partitions, temporary, &partition_text),
         S::AlterTable(at) => alter::run(w, s, *at),
-        S::CreateIndex { if_not_exists, table, index } => alter::create_index(w, s, &table, index, if_not_exists),
-        S::DropIndex { if_exists, name, table } => alter::drop_index(w, s, &table, &name, if_exists),
-        S::CreateMaterializedView { .. } | S::DropMaterializedView { .. } => rollup::run_mv(w, s, stmt),
+        S::CreateIndex {
+            if_not_exists,
+            table,
+            index,
+        } => alter_table::create_index(w, s, &table, index, if_not_exists),
+        S::DropIndex {
+            if_exists,
+            name,
+            table,
+        } => alter_table::drop_index(w, s, &table, &name, if_exists),
+        S::CreateMaterializedView { .. } | S::DropMaterializedView { .. } => {
+            rollup::run_mv(w, s, stmt)
+        }
         S::Insert(ins) => dml::insert(w, s, *ins),
-        S::Delete { table, partitions, filter } => dml::delete(w, s, &table, &partitions, filter.as_ref()),
-        S::Update { table, assignments, filter } => dml::update(w, s, &table, &assignments, filter.as_ref()),
+        S::Delete {
+            table,
+            partitions,
+            filter,
+        } => dml::delete(w, s, &table, &partitions, filter.as_ref()),
+        S::Update {
+            table,
+            assignments,
+            filter,
+        } => dml::update(w, s, &table, &assignments, filter.as_ref()),
         S::Select(sel) => select::run(w.state, s, &sel),
-        S::Set(_) | S::SetNames { .. } | S::Begin | S::Commit | S::Rollback => admin::session(s, stmt),
+        S::Set(_) | S::SetNames { .. } | S::Begin | S::Commit | S::Rollback => {
+            admin::session(s, stmt)
+        }
         S::Show(show) => show::run(w, s, show),
         S::AdminShowFrontendConfig { like } => admin::show_fe_config(w.state, like.as_deref()),
         S::AdminSetFrontendConfig(props) => admin::set_fe_config(w, &props),
         // `ADMIN EMU GC BINLOG ...`, `PUBLISH TIMEOUT`, `TICK` are "repl"'s (fe_api::admin_emu).
         S::AdminEmu { command, args } => crate::cluster::fe_api::admin_emu(w, &command, &args)
             .unwrap_or_else(|| Err(not_supported(&format!("ADMIN EMU {command}")))),
-        S::Backup(_) | S::Restore(_) | S::CancelBackup { .. } | S::CancelRestore { .. } => {
-            repl::run(w, s, stmt)
-        }
+        S::Backup(_) => Err(not_supported("BACKUP")),
+        S::Restore(_) => Err(not_supported("RESTORE")),
+        S::CancelBackup { .. } => Err(not_supported("CANCEL BACKUP")),
+        S::CancelRestore { .. } => Err(not_supported("CANCEL RESTORE")),
     }
 }
 
 /// "not supported" error naming the statement.
 pub fn not_supported(what: &str) -> SqlError {
-    SqlError::with_code(SqlError::NOT_SUPPORTED, format!("Unsupported statement: {what}"))
+    SqlError::with_code(
+        SqlError::NOT_SUPPORTED,
+        format!("Unsupported statement: {what}"),
+    )
 }
 
 /// A generic (1105) error.
@@ -96,7 +143,11 @@ pub fn err(msg: impl Into<String>) -> SqlError {
 }
 
 /// The database named `name` (or the session's current one).
-pub fn db_of<'s>(state: &'s State, s: &Session, name: Option<&str>) -> Result<&'s Database, SqlError> {
+pub fn db_of<'s>(
+    state: &'s State,
+    s: &Session,
+    name: Option<&str>,
+) -> Result<&'s Database, SqlError> {
     let name = match name.or(s.db.as_deref()) {
         Some(n) => n,
         None => return Err(SqlError::with_code(1046, "No database selected")),
@@ -108,16 +159,27 @@ pub fn db_of<'s>(state: &'s State, s: &Session, name: Option<&str>) -> Result<&'
 }
 
 /// Resolves `[db.]t` to `(db, table)`; views included.
-pub fn table_of<'s>(state: &'s State, s: &Session, name: &ObjectName) -> Result<(&'s Database, &'s Table), SqlError> {
+pub fn table_of<'s>(
+    state: &'s State,
+    s: &Session,
+    name: &ObjectName,
+) -> Result<(&'s Database, &'s Table), SqlError> {
     let db = db_of(state, s, name.db.as_deref())?;
     let t = db.table(&name.name).ok_or_else(|| {
-        SqlError::with_code(SqlError::BAD_TABLE, format!("Unknown table '{}'", name.name))
+        SqlError::with_code(
+            SqlError::BAD_TABLE,
+            format!("Unknown table '{}'", name.name),
+        )
     })?;
     Ok((db, t))
 }
 
 /// Resolves an OLAP table (views rejected like Doris does).
-pub fn olap_table_of<'s>(state: &'s State, s: &Session, name: &ObjectName) -> Result<(&'s Database, &'s Table), SqlError> {
+pub fn olap_table_of<'s>(
+    state: &'s State,
+    s: &Session,
+    name: &ObjectName,
+) -> Result<(&'s Database, &'s Table), SqlError> {
     let (db, t) = table_of(state, s, name)?;
     if t.is_view() {
         return Err(err(format!("{} is not a OLAP table", t.name)));
@@ -126,12 +188,26 @@ pub fn olap_table_of<'s>(state: &'s State, s: &Session, name: &ObjectName) -> Re
 }
 
 /// Commits a catalog op built by a statement.
-pub fn commit_catalog(w: &mut Writer<'_>, changes: Vec<Change>, binlog: Option<PendingBinlog>) -> Result<i64, SqlError> {
+pub fn commit_catalog(
+    w: &mut Writer<'_>,
+    changes: Vec<Change>,
+    binlog: Option<PendingBinlog>,
+) -> Result<i64, SqlError> {
     let meta = w.commit(JournalEntry::Catalog(CatalogOp { changes, binlog }))?;
     Ok(meta.journal_id)
 }
 
 /// A pending binlog.
-pub fn binlog(kind: i32, db_id: i64, table_ids: Vec<i64>, data: serde_json::Value) -> Option<PendingBinlog> {
-    Some(PendingBinlog { kind, db_id, table_ids, data })
+pub fn binlog(
+    kind: i32,
+    db_id: i64,
+    table_ids: Vec<i64>,
+    data: serde_json::Value,
+) -> Option<PendingBinlog> {
+    Some(PendingBinlog {
+        kind,
+        db_id,
+        table_ids,
+        data,
+    })
 }

@@ -2,7 +2,7 @@
 //! taking and returning the `doris_thrift` structs so the Thrift server only decodes,
 //! calls, and encodes. Every call is authenticated (token, or root + configured password).
 
-mod admin;
+pub mod admin;
 mod binlog_api;
 mod meta;
 mod snapshot;
@@ -24,19 +24,28 @@ use super::State;
 /// Converts a result into a Thrift status (OK or the error's code and message).
 pub fn to_tstatus(r: FeResult<()>) -> TStatus {
     match r {
-        Ok(()) => TStatus { status_code: TStatusCode::OK, error_msgs: None },
+        Ok(()) => TStatus {
+            status_code: TStatusCode::OK,
+            error_msgs: None,
+        },
         Err(e) => err_status(&e),
     }
 }
 
 /// A Thrift status for an error.
 pub fn err_status(e: &FeError) -> TStatus {
-    TStatus { status_code: TStatusCode(e.code), error_msgs: Some(vec![e.msg.clone()]) }
+    TStatus {
+        status_code: TStatusCode(e.code),
+        error_msgs: Some(vec![e.msg.clone()]),
+    }
 }
 
 /// OK status.
 pub fn ok_status() -> TStatus {
-    TStatus { status_code: TStatusCode::OK, error_msgs: None }
+    TStatus {
+        status_code: TStatusCode::OK,
+        error_msgs: None,
+    }
 }
 
 /// Credentials of a request.
@@ -50,7 +59,11 @@ pub(crate) struct Creds<'a> {
 /// configured password. Bad credentials → ANALYSIS_ERROR "Access denied ..." (UserException).
 pub(crate) fn authenticate(s: &State, c: &Creds<'_>) -> FeResult<()> {
     if let Some(token) = c.token.filter(|t| !t.is_empty()) {
-        return if token == s.token { Ok(()) } else { Err(FeError::analysis("invalid token")) };
+        return if token == s.token {
+            Ok(())
+        } else {
+            Err(FeError::analysis("invalid token"))
+        };
     }
     let user = c.user.unwrap_or_default();
     let passwd = c.passwd.unwrap_or_default();
@@ -58,7 +71,9 @@ pub(crate) fn authenticate(s: &State, c: &Creds<'_>) -> FeResult<()> {
         return Ok(());
     }
     let using = if passwd.is_empty() { "NO" } else { "YES" };
-    Err(FeError::analysis(format!("Access denied for user '{user}' (using password: {using})")))
+    Err(FeError::analysis(format!(
+        "Access denied for user '{user}' (using password: {using})"
+    )))
 }
 
 /// `<field> is not set` when a required request field is absent.
@@ -77,5 +92,7 @@ pub(crate) fn check_auth(s: &State, c: &Creds<'_>) -> FeResult<()> {
 
 /// Db id by name, Doris' message otherwise.
 pub(crate) fn db_id(s: &State, name: &str) -> FeResult<i64> {
-    s.db(name).map(|d| d.id).ok_or_else(|| FeError::analysis(format!("unknown database, database={name}")))
+    s.db(name)
+        .map(|d| d.id)
+        .ok_or_else(|| FeError::analysis(format!("unknown database, database={name}")))
 }

@@ -126,20 +126,40 @@ impl Journal {
     /// Opens `<dir>/journal.jsonl` for appending, returning the records already in it.
     pub fn open(dir: &Path) -> Result<(Journal, Vec<JournalRecord>), JournalError> {
         let path = dir.join("journal.jsonl");
-        let io = |source| JournalError::Io { path: path.clone(), source };
+        let io = |source| JournalError::Io {
+            path: path.clone(),
+            source,
+        };
         std::fs::create_dir_all(dir).map_err(io)?;
-        let records = if path.exists() { read_records(&path)? } else { Vec::new() };
-        let file = OpenOptions::new().create(true).append(true).open(&path).map_err(io)?;
-        Ok((Journal { file: Some((path, BufWriter::new(file))) }, records))
+        let records = if path.exists() {
+            read_records(&path)?
+        } else {
+            Vec::new()
+        };
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(io)?;
+        Ok((
+            Journal {
+                file: Some((path, BufWriter::new(file))),
+            },
+            records,
+        ))
     }
 
     /// Appends a record and flushes it (no fsync: a crash may lose the tail, like a
     /// killed process would lose unflushed edits).
     pub fn append(&mut self, record: &JournalRecord) -> Result<(), JournalError> {
-        let Some((path, w)) = self.file.as_mut() else { return Ok(()) };
-        let io = |source| JournalError::Io { path: path.clone(), source };
-        let line = serde_json::to_vec(record)
-            .map_err(|e| io(std::io::Error::other(e)))?;
+        let Some((path, w)) = self.file.as_mut() else {
+            return Ok(());
+        };
+        let io = |source| JournalError::Io {
+            path: path.clone(),
+            source,
+        };
+        let line = serde_json::to_vec(record).map_err(|e| io(std::io::Error::other(e)))?;
         w.write_all(&line).map_err(io)?;
         w.write_all(b"\n").map_err(io)?;
         w.flush().map_err(io)
@@ -148,7 +168,10 @@ impl Journal {
 
 /// Reads all records; a torn last line (crash during write) is ignored.
 fn read_records(path: &Path) -> Result<Vec<JournalRecord>, JournalError> {
-    let io = |source| JournalError::Io { path: path.to_path_buf(), source };
+    let io = |source| JournalError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let reader = BufReader::new(File::open(path).map_err(io)?);
     let lines: Vec<String> = reader.lines().collect::<Result<_, _>>().map_err(io)?;
     let mut out = Vec::with_capacity(lines.len());
@@ -161,7 +184,11 @@ fn read_records(path: &Path) -> Result<Vec<JournalRecord>, JournalError> {
             Ok(r) => out.push(r),
             Err(_) if i + 1 == last => break,
             Err(source) => {
-                return Err(JournalError::Corrupt { path: path.to_path_buf(), line: i + 1, source })
+                return Err(JournalError::Corrupt {
+                    path: path.to_path_buf(),
+                    line: i + 1,
+                    source,
+                })
             }
         }
     }

@@ -84,7 +84,10 @@ pub fn prepare(state: &State, req: LoadRequest, local: bool) -> Result<LoadOp, L
     let mut by_tablet: BTreeMap<i64, Rowset> = BTreeMap::new();
     let mut parts: BTreeMap<(i64, i64), ()> = BTreeMap::new();
     for r in req.rowsets {
-        let t = state.tablets.get(&r.tablet_id).ok_or(LoadError::TabletMissing(r.tablet_id))?;
+        let t = state
+            .tablets
+            .get(&r.tablet_id)
+            .ok_or(LoadError::TabletMissing(r.tablet_id))?;
         parts.insert((t.table_id, t.partition_id), ());
         by_tablet.insert(r.tablet_id, r);
     }
@@ -97,8 +100,12 @@ pub fn prepare(state: &State, req: LoadRequest, local: bool) -> Result<LoadOp, L
     }
     let mut tables: Vec<TableLoad> = Vec::new();
     for (table_id, pid) in parts.into_keys() {
-        let table = db.and_then(|d| d.tables.get(&table_id)).ok_or(LoadError::TableMissing(table_id))?;
-        let p = table.partition_by_id(pid).ok_or(LoadError::PartitionMissing(pid))?;
+        let table = db
+            .and_then(|d| d.tables.get(&table_id))
+            .ok_or(LoadError::TableMissing(table_id))?;
+        let p = table
+            .partition_by_id(pid)
+            .ok_or(LoadError::PartitionMissing(pid))?;
         let version = p.visible_version + 1;
         let mut rowsets = Vec::new();
         for tablet in p.indexes.iter().flat_map(|i| &i.tablets) {
@@ -109,13 +116,26 @@ pub fn prepare(state: &State, req: LoadRequest, local: bool) -> Result<LoadOp, L
             r.txn_id = req.txn_id;
             rowsets.push(r);
         }
-        let pl = PartitionLoad { partition_id: pid, version, rowsets };
+        let pl = PartitionLoad {
+            partition_id: pid,
+            version,
+            rowsets,
+        };
         match tables.iter_mut().find(|t| t.table_id == table_id) {
             Some(t) => t.partitions.push(pl),
-            None => tables.push(TableLoad { table_id, partitions: vec![pl] }),
+            None => tables.push(TableLoad {
+                table_id,
+                partitions: vec![pl],
+            }),
         }
     }
-    Ok(LoadOp { db_id: req.db_id, txn_id: req.txn_id, label: req.label, tables, local })
+    Ok(LoadOp {
+        db_id: req.db_id,
+        txn_id: req.txn_id,
+        label: req.label,
+        tables,
+        local,
+    })
 }
 
 /// Applies a published load and writes its UPSERT binlog.
@@ -123,11 +143,14 @@ pub fn apply(state: &mut State, op: LoadOp, meta: EntryMeta) {
     if op.local {
         record_local_txn(state, &op, meta);
     }
+    let table_ids: Vec<i64> = op.tables.iter().map(|t| t.table_id).collect();
+    let wanted = state.binlog_wanted(op.db_id, &table_ids);
     let mut records = Map::new();
     for tl in op.tables {
         let mut part_records = Vec::new();
         for pl in tl.partitions {
-            if let Some(rec) = apply_partition(state, op.db_id, tl.table_id, pl, meta.ts_ms) {
+            if let Some(rec) = apply_partition(state, op.db_id, tl.table_id, pl, meta.ts_ms, wanted)
+            {
                 part_records.push(rec);
             }
         }
@@ -140,7 +163,10 @@ pub fn apply(state: &mut State, op: LoadOp, meta: EntryMeta) {
             json!({"partitionRecords": part_records, "indexIds": index_ids}),
         );
     }
-    let table_ids: Vec<i64> = records.keys().filter_map(|k| k.parse().ok()).collect();
+    if !wanted {
+        // No binlog would be kept: skip building the UPSERT payload (hot path).
+        return;
+    }
     let data = json!({
         "commitSeq": meta.journal_id,
         "txnId": op.txn_id,
@@ -149,7 +175,12 @@ pub fn apply(state: &mut State, op: LoadOp, meta: EntryMeta) {
         "dbId": op.db_id,
         "tableRecords": Json::Object(records),
     });
-    let b = PendingBinlog { kind: kind::UPSERT, db_id: op.db_id, table_ids, data };
+    let b = PendingBinlog {
+        kind: kind::UPSERT,
+        db_id: op.db_id,
+        table_ids,
+        data,
+    };
     write_binlog(state, b, meta, &HashSet::new());
 }
 
@@ -168,22 +199,55 @@ fn record_local_txn(state: &mut State, op: &LoadOp, meta: EntryMeta) {
         time_ms: meta.ts_ms,
     };
     state.txns.apply(&begin);
-    state.txns.apply(&TxnOp::Commit { txn_id: op.txn_id, commit_infos: Vec::new(), time_ms: meta.ts_ms });
+    state.txns.apply(&TxnOp::Commit {
+        txn_id: op.txn_id,
+        commit_infos: Vec::new(),
+        time_ms: meta.ts_ms,
+    });
 }
 
-fn apply_partition(state: &mut State, db_id: i64, table_id: i64, pl: PartitionLoad, ts: i64) -> Option<Json> {
+/// Keeps `auto_inc_next` above every loaded AUTO_INCREMENT value (replay-safe).
+fn bump_auto_increment(state: &mut State, db_id: i64, table_id: i64, rowsets: &[Rowset]) {
+    let Some(t) = state.dbs.get_mut(&db_id).and_then(|d| d.tables.get_mut(&table_id)) else {
+        return;
+    };
+    let uids: Vec<u32> = t.columns.iter().filter(|c| c.auto_increment).map(|c| c.unique_id).collect();
+    for uid in uids {
+        for r in rowsets {
+            let Some(pos) = r.columns.iter().position(|c| c.uid == uid) else { continue };
+            for row in &r.rows {
+                if let Some(super::types::Value::Int(v)) = row.get(pos) {
+                    t.auto_inc_next = t.auto_inc_next.max(*v as i64 + 1);
+                }
+            }
+        }
+    }
+}
+
+fn apply_partition(
+    state: &mut State,
+    db_id: i64,
+    table_id: i64,
+    pl: PartitionLoad,
+    ts: i64,
+    wanted: bool,
+) -> Option<Json> {
     let table = state.dbs.get_mut(&db_id)?.tables.get_mut(&table_id)?;
     let p = table.partition_by_id_mut(pl.partition_id)?;
     p.visible_version = pl.version;
     p.visible_version_time = ts;
     let is_temp = p.is_temp;
-    let table = state.dbs.get(&db_id)?.tables.get(&table_id)?;
-    let range = partition_range(table, table.partition_by_id(pl.partition_id)?);
+    bump_auto_increment(state, db_id, table_id, &pl.rowsets);
     for r in pl.rowsets {
         if let Some(t) = state.tablets.get_mut(&r.tablet_id) {
             t.put_rowset(r);
         }
     }
+    if !wanted {
+        return None;
+    }
+    let table = state.dbs.get(&db_id)?.tables.get(&table_id)?;
+    let range = partition_range(table, table.partition_by_id(pl.partition_id)?);
     Some(json!({
         "partitionId": pl.partition_id,
         "range": range,

@@ -9,7 +9,12 @@ use std::cmp::Ordering;
 pub fn partition_types(table: &Table) -> Vec<SqlType> {
     partition_columns(table)
         .iter()
-        .map(|c| table.column(c).map(|c| c.ty.clone()).unwrap_or(SqlType::String))
+        .map(|c| {
+            table
+                .column(c)
+                .map(|c| c.ty.clone())
+                .unwrap_or(SqlType::String)
+        })
         .collect()
 }
 
@@ -139,7 +144,8 @@ pub fn item_contains(item: &PartitionItem, key: &[Value]) -> bool {
     match item {
         PartitionItem::All => true,
         PartitionItem::Range { lower, upper } => {
-            cmp_key_bound(key, lower) != Ordering::Less && cmp_key_bound(key, upper) == Ordering::Less
+            cmp_key_bound(key, lower) != Ordering::Less
+                && cmp_key_bound(key, upper) == Ordering::Less
         }
         PartitionItem::List(tuples) => tuples.iter().any(|t| {
             t.len() == key.len() && t.iter().zip(key).all(|(a, b)| cmp_values(a, b).is_eq())
@@ -150,27 +156,42 @@ pub fn item_contains(item: &PartitionItem, key: &[Value]) -> bool {
 /// Whether two items overlap (range intersection or a shared list value).
 pub fn items_overlap(a: &PartitionItem, b: &PartitionItem) -> bool {
     match (a, b) {
-        (PartitionItem::Range { lower: l1, upper: u1 }, PartitionItem::Range { lower: l2, upper: u2 }) => {
-            cmp_bounds(l1, u2) == Ordering::Less && cmp_bounds(l2, u1) == Ordering::Less
-        }
-        (PartitionItem::List(x), PartitionItem::List(_)) => {
-            x.iter().any(|t| item_contains(b, t))
-        }
+        (
+            PartitionItem::Range {
+                lower: l1,
+                upper: u1,
+            },
+            PartitionItem::Range {
+                lower: l2,
+                upper: u2,
+            },
+        ) => cmp_bounds(l1, u2) == Ordering::Less && cmp_bounds(l2, u1) == Ordering::Less,
+        (PartitionItem::List(x), PartitionItem::List(_)) => x.iter().any(|t| item_contains(b, t)),
         _ => true,
     }
 }
 
 /// The regular (or temp) partition that holds `key`.
 pub fn route<'a>(table: &'a Table, key: &[Value], temp: bool) -> Option<&'a Partition> {
-    table.partitions.iter().filter(|p| p.is_temp == temp).find(|p| item_contains(&p.item, key))
+    table
+        .partitions
+        .iter()
+        .filter(|p| p.is_temp == temp)
+        .find(|p| item_contains(&p.item, key))
 }
 
 /// Partitions of one kind (regular or temp) in Doris display order: by range for RANGE
 /// tables, creation order otherwise.
 pub fn sorted_partitions(table: &Table, temp: bool) -> Vec<&Partition> {
-    let mut v: Vec<&Partition> = table.partitions.iter().filter(|p| p.is_temp == temp).collect();
+    let mut v: Vec<&Partition> = table
+        .partitions
+        .iter()
+        .filter(|p| p.is_temp == temp)
+        .collect();
     v.sort_by(|a, b| match (&a.item, &b.item) {
-        (PartitionItem::Range { lower: x, .. }, PartitionItem::Range { lower: y, .. }) => cmp_bounds(x, y),
+        (PartitionItem::Range { lower: x, .. }, PartitionItem::Range { lower: y, .. }) => {
+            cmp_bounds(x, y)
+        }
         _ => Ordering::Equal,
     });
     v

@@ -53,7 +53,9 @@ pub fn read_table(state: &State, table: &Table) -> Vec<Vec<Value>> {
 
 /// All rows of one partition (base index), merged.
 pub fn read_partition(state: &State, table: &Table, p: &Partition) -> Vec<Vec<Value>> {
-    let Some(index) = p.index(table.base_index().id) else { return Vec::new() };
+    let Some(index) = p.index(table.base_index().id) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for t in &index.tablets {
         if let Some(data) = state.tablets.get(&t.id) {
@@ -64,28 +66,41 @@ pub fn read_partition(state: &State, table: &Table, p: &Partition) -> Vec<Vec<Va
 }
 
 /// Rows of `rowset` mapped to the table's current columns, plus the delete sign per row.
-fn map_rows<'a>(table: &'a Table, rowset: &'a Rowset) -> impl Iterator<Item = (Vec<Value>, bool)> + 'a {
+fn map_rows<'a>(
+    table: &'a Table,
+    rowset: &'a Rowset,
+) -> impl Iterator<Item = (Vec<Value>, bool)> + 'a {
     let positions: Vec<Option<usize>> = table
         .columns
         .iter()
         .map(|c| rowset.columns.iter().position(|rc| rc.uid == c.unique_id))
         .collect();
     let defaults: Vec<Value> = table.columns.iter().map(column_default).collect();
-    let del = rowset.columns.iter().position(|rc| rc.uid == DELETE_SIGN_UID);
+    let del = rowset
+        .columns
+        .iter()
+        .position(|rc| rc.uid == DELETE_SIGN_UID);
     rowset.rows.iter().map(move |r| {
         let row = positions
             .iter()
             .zip(&defaults)
-            .map(|(p, d)| p.and_then(|i| r.get(i).cloned()).unwrap_or_else(|| d.clone()))
+            .map(|(p, d)| {
+                p.and_then(|i| r.get(i).cloned())
+                    .unwrap_or_else(|| d.clone())
+            })
             .collect();
-        let deleted = del.and_then(|i| r.get(i)).is_some_and(|v| matches!(v, Value::Int(1) | Value::Bool(true)));
+        let deleted = del
+            .and_then(|i| r.get(i))
+            .is_some_and(|v| matches!(v, Value::Int(1) | Value::Bool(true)));
         (row, deleted)
     })
 }
 
 /// Merged rows of one tablet up to `max_version`.
 pub fn read_tablet(table: &Table, data: &TabletData, max_version: i64) -> Vec<Vec<Value>> {
-    let key_pos: Vec<usize> = (0..table.columns.len()).filter(|i| table.columns[*i].is_key).collect();
+    let key_pos: Vec<usize> = (0..table.columns.len())
+        .filter(|i| table.columns[*i].is_key)
+        .collect();
     let key_of = |row: &Vec<Value>| Key(key_pos.iter().map(|i| row[*i].clone()).collect());
     let mut dup: Vec<Vec<Value>> = Vec::new();
     let mut keyed: BTreeMap<Key, Vec<Value>> = BTreeMap::new();
@@ -139,10 +154,18 @@ pub fn aggregate(agg: Option<&AggType>, old: &Value, new: &Value) -> Value {
         (Some(AggType::Sum | AggType::Max | AggType::Min), _, Value::Null) => old.clone(),
         (Some(AggType::Sum), a, b) => add_values(a, b),
         (Some(AggType::Max), a, b) => {
-            if cmp_values(b, a) == Ordering::Greater { b.clone() } else { a.clone() }
+            if cmp_values(b, a) == Ordering::Greater {
+                b.clone()
+            } else {
+                a.clone()
+            }
         }
         (Some(AggType::Min), a, b) => {
-            if cmp_values(b, a) == Ordering::Less { b.clone() } else { a.clone() }
+            if cmp_values(b, a) == Ordering::Less {
+                b.clone()
+            } else {
+                a.clone()
+            }
         }
         _ => new.clone(),
     }
@@ -163,7 +186,11 @@ pub fn add_values(a: &Value, b: &Value) -> Value {
 /// Whether `row` (current column order) matches every conjunct of a delete predicate.
 pub fn matches_delete(table: &Table, conds: &[DeleteCond], row: &[Value]) -> bool {
     conds.iter().all(|c| {
-        let Some(pos) = table.columns.iter().position(|col| col.unique_id == c.column_uid) else {
+        let Some(pos) = table
+            .columns
+            .iter()
+            .position(|col| col.unique_id == c.column_uid)
+        else {
             return false;
         };
         eval_cond(c.op, &row[pos], &c.values)
@@ -172,7 +199,13 @@ pub fn matches_delete(table: &Table, conds: &[DeleteCond], row: &[Value]) -> boo
 
 fn eval_cond(op: CmpOp, v: &Value, operands: &[Value]) -> bool {
     let first = operands.first().unwrap_or(&Value::Null);
-    let cmp = || if v.is_null() || first.is_null() { None } else { Some(cmp_values(v, first)) };
+    let cmp = || {
+        if v.is_null() || first.is_null() {
+            None
+        } else {
+            Some(cmp_values(v, first))
+        }
+    };
     match op {
         CmpOp::IsNull => v.is_null(),
         CmpOp::IsNotNull => !v.is_null(),

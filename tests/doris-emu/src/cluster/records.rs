@@ -87,7 +87,13 @@ pub fn drop_partition(db_id: i64, t: &Table, p: &Partition, force: bool, ts: i64
 
 /// RENAME_TABLE payload (table, rollup or partition rename).
 #[allow(clippy::too_many_arguments)]
-pub fn rename(db_id: i64, table_id: i64, index_id: i64, partition_id: i64, names: [&str; 6]) -> Json {
+pub fn rename(
+    db_id: i64,
+    table_id: i64,
+    index_id: i64,
+    partition_id: i64,
+    names: [&str; 6],
+) -> Json {
     let [nt, ot, nr, or, np, op] = names;
     json!({
         "db": db_id, "tb": table_id, "ind": index_id, "p": partition_id,

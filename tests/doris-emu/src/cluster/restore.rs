@@ -89,12 +89,24 @@ impl RestoreSpec {
         serde_json::from_str(&self.meta).map_err(|e| format!("invalid snapshot meta: {e}"))
     }
 
+    /// The snapshot name (job_info `name`).
+    pub fn snapshot_name(&self) -> String {
+        let info: serde_json::Value = serde_json::from_str(&self.job_info).unwrap_or_default();
+        info.get("name")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    }
+
     /// Local name for snapshot object `name`, or None when table refs exclude it.
     pub fn local_name(&self, name: &str) -> Option<String> {
         if self.table_refs.is_empty() {
             return Some(name.to_string());
         }
-        self.table_refs.iter().find(|(t, _)| t == name).map(|(_, a)| a.clone())
+        self.table_refs
+            .iter()
+            .find(|(t, _)| t == name)
+            .map(|(_, a)| a.clone())
     }
 }
 
@@ -177,7 +189,9 @@ pub struct RestoreState {
 impl RestoreState {
     /// The unfinished job of `db_id`.
     pub fn running(&self, db_id: i64) -> Option<&RestoreJob> {
-        self.jobs.iter().find(|j| j.db_id == db_id && !j.state.is_final())
+        self.jobs
+            .iter()
+            .find(|j| j.db_id == db_id && !j.state.is_final())
     }
 
     /// A job by id.
@@ -193,47 +207,73 @@ impl RestoreState {
 /// Applies a journaled restore step.
 pub fn apply(state: &mut State, op: RestoreOp, meta: EntryMeta) {
     match op {
-        RestoreOp::Create { job_id, db_id, label, spec } => {
-            let db_name = state.dbs.get(&db_id).map(|d| d.name.clone()).unwrap_or_default();
-            state.restores.jobs.push(RestoreJob {
-                job_id,
-                db_id,
-                db_name,
-                label,
-                state: RestoreJobState::Pending,
-                status: "[OK]".into(),
-                create_ms: meta.ts_ms,
-                meta_prepared_ms: -1,
-                snapshot_ms: -1,
-                download_ms: -1,
-                finished_ms: -1,
-                spec: Arc::new(*spec),
-            });
+        RestoreOp::Create {
+            job_id,
+            db_id,
+            label,
+            spec,
+        } => {
+            let db_name = state
+                .dbs
+                .get(&db_id)
+                .map(|d| d.name.clone())
+                .unwrap_or_default();
+            let job = RestoreJob::new(job_id, db_id, db_name, label, *spec, meta.ts_ms);
+            state.restores.jobs.push(job);
         }
         RestoreOp::State { job_id, state: st } => {
             if let Some(j) = state.restores.job_mut(job_id) {
-                j.state = st;
-                match st {
-                    RestoreJobState::Snapshoting => j.meta_prepared_ms = meta.ts_ms,
-                    RestoreJobState::Download => j.snapshot_ms = meta.ts_ms,
-                    RestoreJobState::Commit => j.download_ms = meta.ts_ms,
-                    _ => {}
-                }
+                j.set_state(st, meta.ts_ms);
             }
         }
         RestoreOp::Commit { job_id, catalog } => {
             catalog_ops::apply(state, catalog, meta);
             if let Some(j) = state.restores.job_mut(job_id) {
-                j.state = RestoreJobState::Finished;
-                j.finished_ms = meta.ts_ms;
+                j.set_state(RestoreJobState::Finished, meta.ts_ms);
             }
         }
         RestoreOp::Cancel { job_id, status } => {
             if let Some(j) = state.restores.job_mut(job_id) {
-                j.state = RestoreJobState::Cancelled;
+                j.set_state(RestoreJobState::Cancelled, meta.ts_ms);
                 j.status = status;
-                j.finished_ms = meta.ts_ms;
             }
+        }
+    }
+}
+
+impl RestoreJob {
+    fn new(
+        job_id: i64,
+        db_id: i64,
+        db_name: String,
+        label: String,
+        spec: RestoreSpec,
+        now: i64,
+    ) -> Self {
+        RestoreJob {
+            job_id,
+            db_id,
+            db_name,
+            label,
+            state: RestoreJobState::Pending,
+            status: "[OK]".into(),
+            create_ms: now,
+            meta_prepared_ms: -1,
+            snapshot_ms: -1,
+            download_ms: -1,
+            finished_ms: -1,
+            spec: Arc::new(spec),
+        }
+    }
+
+    fn set_state(&mut self, st: RestoreJobState, now: i64) {
+        self.state = st;
+        match st {
+            RestoreJobState::Snapshoting => self.meta_prepared_ms = now,
+            RestoreJobState::Download => self.snapshot_ms = now,
+            RestoreJobState::Commit => self.download_ms = now,
+            RestoreJobState::Finished | RestoreJobState::Cancelled => self.finished_ms = now,
+            _ => {}
         }
     }
 }

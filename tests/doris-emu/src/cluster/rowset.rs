@@ -113,7 +113,11 @@ pub struct RowsetDecodeError(#[from] serde_json::Error);
 impl Rowset {
     /// Deterministic Doris-looking rowset id for (txn, tablet).
     pub fn make_id(txn_id: i64, tablet_id: i64) -> String {
-        format!("02{:014x}{:016x}", txn_id as u64 & 0xff_ffff_ffff_ffff, tablet_id as u64)
+        format!(
+            "02{:014x}{:016x}",
+            txn_id as u64 & 0xff_ffff_ffff_ffff,
+            tablet_id as u64
+        )
     }
 
     /// An empty data rowset.
@@ -232,7 +236,10 @@ impl TabletData {
 
     /// Appends (or replaces) the rowset of its version, keeping version order.
     pub fn put_rowset(&mut self, rowset: Rowset) {
-        match self.rowsets.binary_search_by_key(&rowset.version, |r| r.version) {
+        match self
+            .rowsets
+            .binary_search_by_key(&rowset.version, |r| r.version)
+        {
             Ok(i) => self.rowsets[i] = rowset,
             Err(i) => self.rowsets.insert(i, rowset),
         }
@@ -251,7 +258,10 @@ mod tests {
     #[test]
     fn segment_bytes_round_trip() {
         let mut r = Rowset::empty(7, 3, 99);
-        r.columns = vec![RowsetColumn { uid: 0, name: "id".into() }];
+        r.columns = vec![RowsetColumn {
+            uid: 0,
+            name: "id".into(),
+        }];
         r.rows = vec![vec![Value::Int(1)], vec![Value::Null]];
         r.num_segments = 1;
         let back = Rowset::from_segment_bytes(&r.to_segment_bytes(), 8, 4, 100).unwrap();

@@ -129,7 +129,9 @@ impl State {
 
     /// A table by id in any database: `(db, table)`.
     pub fn find_table(&self, table_id: i64) -> Option<(&Database, &Table)> {
-        self.dbs.values().find_map(|d| d.tables.get(&table_id).map(|t| (d, t)))
+        self.dbs
+            .values()
+            .find_map(|d| d.tables.get(&table_id).map(|t| (d, t)))
     }
 
     /// A tablet's location.
@@ -149,15 +151,24 @@ impl State {
 
     /// Alive backend ids in id order.
     pub fn alive_backends(&self) -> Vec<i64> {
-        let mut ids: Vec<i64> = self.backends.iter().filter(|b| b.alive).map(|b| b.id).collect();
+        let mut ids: Vec<i64> = self
+            .backends
+            .iter()
+            .filter(|b| b.alive)
+            .map(|b| b.id)
+            .collect();
         ids.sort_unstable();
         ids
     }
 
     /// Whether a binlog about `table_ids` in `db_id` would be kept (db or a table enabled).
     pub fn binlog_wanted(&self, db_id: i64, table_ids: &[i64]) -> bool {
-        let Some(db) = self.dbs.get(&db_id) else { return false };
+        let Some(db) = self.dbs.get(&db_id) else {
+            return false;
+        };
         db.binlog_enabled()
-            || table_ids.iter().any(|t| db.tables.get(t).is_some_and(Table::binlog_enabled))
+            || table_ids
+                .iter()
+                .any(|t| db.tables.get(t).is_some_and(Table::binlog_enabled))
     }
 }

@@ -194,51 +194,82 @@ impl TxnManager {
 
     /// COMMITTED txns (publish pending).
     pub fn committed(&self) -> Vec<i64> {
-        self.txns.values().filter(|t| t.status == TxnStatus::Committed).map(|t| t.id).collect()
+        self.txns
+            .values()
+            .filter(|t| t.status == TxnStatus::Committed)
+            .map(|t| t.id)
+            .collect()
     }
 
     /// Applies a journaled op (deterministic). Publishing data for `Visible` is the
     /// caller's job (it needs the catalog); this only records the status.
     pub fn apply(&mut self, op: &TxnOp) {
         match op {
-            TxnOp::Begin { txn_id, db_id, label, table_ids, request_id, timeout_ms, coordinator, time_ms } => {
-                let txn = Txn {
-                    id: *txn_id,
-                    db_id: *db_id,
-                    label: label.clone(),
-                    table_ids: table_ids.clone(),
-                    request_id: *request_id,
-                    status: TxnStatus::Prepare,
-                    coordinator: coordinator.clone(),
-                    prepare_time_ms: *time_ms,
-                    commit_time_ms: -1,
-                    publish_time_ms: -1,
-                    finish_time_ms: -1,
-                    reason: String::new(),
-                    timeout_ms: *timeout_ms,
-                    staged: BTreeMap::new(),
-                    commit_infos: Vec::new(),
-                };
-                self.labels.entry((*db_id, label.clone())).or_default().push(*txn_id);
-                self.txns.insert(*txn_id, txn);
-            }
+            TxnOp::Begin { .. } => self.begin(op),
             TxnOp::Stage { txn_id, staged } => {
                 if let Some(t) = self.txns.get_mut(txn_id) {
-                    t.staged.insert((staged.tablet_id, staged.backend_id), (**staged).clone());
+                    t.staged
+                        .insert((staged.tablet_id, staged.backend_id), (**staged).clone());
                 }
             }
-            TxnOp::Commit { txn_id, commit_infos, time_ms } => self.set(*txn_id, |t| {
+            TxnOp::Commit {
+                txn_id,
+                commit_infos,
+                time_ms,
+            } => self.set(*txn_id, |t| {
                 t.status = TxnStatus::Committed;
                 t.commit_infos = commit_infos.clone();
                 t.commit_time_ms = *time_ms;
             }),
-            TxnOp::Abort { txn_id, reason, time_ms } => self.set(*txn_id, |t| {
+            TxnOp::Abort {
+                txn_id,
+                reason,
+                time_ms,
+            } => self.set(*txn_id, |t| {
                 t.status = TxnStatus::Aborted;
                 t.reason = reason.clone();
                 t.finish_time_ms = *time_ms;
                 t.staged.clear();
             }),
         }
+    }
+
+    fn begin(&mut self, op: &TxnOp) {
+        let TxnOp::Begin {
+            txn_id,
+            db_id,
+            label,
+            table_ids,
+            request_id,
+            timeout_ms,
+            coordinator,
+            time_ms,
+        } = op
+        else {
+            return;
+        };
+        let txn = Txn {
+            id: *txn_id,
+            db_id: *db_id,
+            label: label.clone(),
+            table_ids: table_ids.clone(),
+            request_id: *request_id,
+            status: TxnStatus::Prepare,
+            coordinator: coordinator.clone(),
+            prepare_time_ms: *time_ms,
+            commit_time_ms: -1,
+            publish_time_ms: -1,
+            finish_time_ms: -1,
+            reason: String::new(),
+            timeout_ms: *timeout_ms,
+            staged: BTreeMap::new(),
+            commit_infos: Vec::new(),
+        };
+        self.labels
+            .entry((*db_id, label.clone()))
+            .or_default()
+            .push(*txn_id);
+        self.txns.insert(*txn_id, txn);
     }
 
     /// Marks a COMMITTED txn VISIBLE (its data was just published) and frees staged data.

@@ -6,17 +6,17 @@ use doris_thrift::backend_service::{
     TIngestBinlogRequest, TIngestBinlogResult, TQueryIngestBinlogRequest, TQueryIngestBinlogResult,
 };
 use doris_thrift::frontend_service::{
-    TBeginTxnRequest, TBeginTxnResult, TCommitTxnRequest, TCommitTxnResult,
-    TGetBackendMetaRequest, TGetBackendMetaResult, TGetBinlogLagResult, TGetBinlogRequest,
-    TGetBinlogResult, TGetMasterTokenRequest, TGetMasterTokenResult, TGetMetaRequest,
-    TGetMetaResult, TGetSnapshotRequest, TGetSnapshotResult, TRestoreSnapshotRequest,
-    TRestoreSnapshotResult, TRollbackTxnRequest, TRollbackTxnResult,
+    TBeginTxnRequest, TBeginTxnResult, TCommitTxnRequest, TCommitTxnResult, TGetBackendMetaRequest,
+    TGetBackendMetaResult, TGetBinlogLagResult, TGetBinlogRequest, TGetBinlogResult,
+    TGetMasterTokenRequest, TGetMasterTokenResult, TGetMetaRequest, TGetMetaResult,
+    TGetSnapshotRequest, TGetSnapshotResult, TRestoreSnapshotRequest, TRestoreSnapshotResult,
+    TRollbackTxnRequest, TRollbackTxnResult,
 };
 
 use super::admin::GcRequest;
 use super::thrift::WithStatus;
-use crate::cluster::{be_api, fe_api, Cluster};
 pub use crate::cluster::Session;
+use crate::cluster::{be_api, fe_api, Cluster};
 use crate::result::{QueryResult, SqlError};
 
 /// A fresh session for MySQL connection `connection_id` (always user `root`).
@@ -25,7 +25,11 @@ pub fn new_session(connection_id: u32) -> Session {
 }
 
 /// Executes one SQL statement (blocking: may write the journal).
-pub fn execute(cluster: &Cluster, session: &mut Session, sql: &str) -> Result<QueryResult, SqlError> {
+pub fn execute(
+    cluster: &Cluster,
+    session: &mut Session,
+    sql: &str,
+) -> Result<QueryResult, SqlError> {
     cluster.execute(session, sql)
 }
 
@@ -40,7 +44,9 @@ pub fn force_gc(cluster: &Cluster, req: &GcRequest) -> Result<String, String> {
         sql.push_str(&format!(" UNTIL {seq}"));
     }
     match cluster.execute(&mut Session::default(), &sql) {
-        Ok(QueryResult::Ok { affected_rows, .. }) => Ok(format!("{affected_rows} binlog sets trimmed")),
+        Ok(QueryResult::Ok { affected_rows, .. }) => {
+            Ok(format!("{affected_rows} binlog sets trimmed"))
+        }
         Ok(QueryResult::Rows { rows, .. }) => Ok(format!("{} rows", rows.len())),
         Err(e) => Err(e.message),
     }
@@ -79,13 +85,29 @@ fe_method!(begin_txn, TBeginTxnRequest, TBeginTxnResult);
 fe_method!(commit_txn, TCommitTxnRequest, TCommitTxnResult);
 fe_method!(rollback_txn, TRollbackTxnRequest, TRollbackTxnResult);
 fe_method!(get_snapshot, TGetSnapshotRequest, TGetSnapshotResult);
-fe_method!(restore_snapshot, TRestoreSnapshotRequest, TRestoreSnapshotResult);
-fe_method!(get_master_token, TGetMasterTokenRequest, TGetMasterTokenResult);
+fe_method!(
+    restore_snapshot,
+    TRestoreSnapshotRequest,
+    TRestoreSnapshotResult
+);
+fe_method!(
+    get_master_token,
+    TGetMasterTokenRequest,
+    TGetMasterTokenResult
+);
 fe_method!(get_meta, TGetMetaRequest, TGetMetaResult);
-fe_method!(get_backend_meta, TGetBackendMetaRequest, TGetBackendMetaResult);
+fe_method!(
+    get_backend_meta,
+    TGetBackendMetaRequest,
+    TGetBackendMetaResult
+);
 
 /// BackendService.ingest_binlog on BE `be_id` (downloads from the remote BE, async).
-pub async fn ingest_binlog(cluster: Cluster, be_id: i64, req: TIngestBinlogRequest) -> TIngestBinlogResult {
+pub async fn ingest_binlog(
+    cluster: Cluster,
+    be_id: i64,
+    req: TIngestBinlogRequest,
+) -> TIngestBinlogResult {
     be_api::ingest_binlog(&cluster, be_id, req).await
 }
 
@@ -111,12 +133,24 @@ pub fn binlog_info(c: &Cluster, _be: i64, tablet: i64, version: i64) -> Result<S
 }
 
 /// `get_rowset_meta`: the serialized rowset meta.
-pub fn rowset_meta(c: &Cluster, _be: i64, tablet: i64, rowset: &str, version: i64) -> Result<Vec<u8>, Download> {
+pub fn rowset_meta(
+    c: &Cluster,
+    _be: i64,
+    tablet: i64,
+    rowset: &str,
+    version: i64,
+) -> Result<Vec<u8>, Download> {
     be_api::rowset_meta(c, tablet, rowset, version)
 }
 
 /// `get_segment_file`: segment `seg` of rowset `rowset`.
-pub fn segment_file(c: &Cluster, _be: i64, tablet: i64, rowset: &str, seg: i64) -> Result<Vec<u8>, Download> {
+pub fn segment_file(
+    c: &Cluster,
+    _be: i64,
+    tablet: i64,
+    rowset: &str,
+    seg: i64,
+) -> Result<Vec<u8>, Download> {
     be_api::segment_file(c, tablet, rowset, seg)
 }
 
@@ -129,7 +163,9 @@ pub fn segment_index_file(
     seg: i64,
     index_id: i64,
 ) -> Result<Vec<u8>, Download> {
-    Err(not_found(format!("index {index_id} of segment {seg}, rowset {rowset}, tablet {tablet} not found")))
+    Err(not_found(format!(
+        "index {index_id} of segment {seg}, rowset {rowset}, tablet {tablet} not found"
+    )))
 }
 
 /// `/api/_tablet/_download?file=`: a snapshot file for restore.

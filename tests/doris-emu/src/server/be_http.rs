@@ -28,7 +28,11 @@ struct BeState {
 /// The router of BE `be_id`, whose advertised ports appear in `show_config`.
 pub fn router(shared: Shared, be_id: i64, ports: &super::BackendPorts) -> Router {
     let configs = configs(ports);
-    let state = BeState { shared, be_id, configs };
+    let state = BeState {
+        shared,
+        be_id,
+        configs,
+    };
     Router::new()
         .route("/api/health", get(health))
         .route("/api/show_config", get(show_config))
@@ -41,11 +45,21 @@ fn configs(p: &super::BackendPorts) -> Vec<[String; 4]> {
     let row = |n: &str, t: &str, v: String, m: bool| [n.into(), t.into(), v, m.to_string()];
     vec![
         row("enable_feature_binlog", "bool", "true".into(), true),
-        row("ingest_binlog_work_pool_size", "int32_t", "-1".into(), false),
+        row(
+            "ingest_binlog_work_pool_size",
+            "int32_t",
+            "-1".into(),
+            false,
+        ),
         row("be_port", "int32_t", p.be_port.to_string(), false),
         row("webserver_port", "int32_t", p.http_port.to_string(), false),
         row("brpc_port", "int32_t", p.brpc_port.to_string(), false),
-        row("thrift_max_message_size", "int32_t", "104857600".into(), false),
+        row(
+            "thrift_max_message_size",
+            "int32_t",
+            "104857600".into(),
+            false,
+        ),
     ]
 }
 
@@ -53,7 +67,10 @@ async fn health() -> impl IntoResponse {
     Json(serde_json::json!({"status": "OK", "msg": "To Be Added"}))
 }
 
-async fn show_config(State(st): State<BeState>, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn show_config(
+    State(st): State<BeState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let rows: Vec<&[String; 4]> = match q.get("conf_item") {
         Some(item) => st.configs.iter().filter(|r| &r[0] == item).collect(),
         None => st.configs.iter().collect(),
@@ -72,18 +89,27 @@ fn param<'a>(q: &'a HashMap<String, String>, name: &str) -> Result<&'a str, Fail
     q.get(name)
         .map(String::as_str)
         .filter(|v| !v.is_empty())
-        .ok_or_else(|| (StatusCode::BAD_REQUEST, format!("parameter {name} not specified")))
+        .ok_or_else(|| {
+            (
+                StatusCode::BAD_REQUEST,
+                format!("parameter {name} not specified"),
+            )
+        })
 }
 
 fn int_param(q: &HashMap<String, String>, name: &str) -> Result<i64, Fail> {
     let v = param(q, name)?;
-    v.parse().map_err(|_| (StatusCode::BAD_REQUEST, format!("invalid {name}: {v}")))
+    v.parse()
+        .map_err(|_| (StatusCode::BAD_REQUEST, format!("invalid {name}: {v}")))
 }
 
 /// Bytes with Content-Length and, when asked (`acquire_md5=true`), Content-Md5.
 fn file_response(bytes: Vec<u8>, want_md5: bool) -> Response {
     let mut headers = HeaderMap::new();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
     if want_md5 {
         if let Ok(v) = HeaderValue::from_str(&md5_hex(&bytes)) {
@@ -100,19 +126,34 @@ fn download_error(e: Download) -> Fail {
 
 /// Applies an `http:<name>` fault: `Some(response)` replaces the real answer.
 async fn http_fault(st: &BeState, name: &str) -> Option<Response> {
-    let f = st.shared.faults.check(&format!("http:{name}"), None).await?;
-    let code = u16::try_from(f.code_or(500)).ok().and_then(|c| StatusCode::from_u16(c).ok());
-    Some(text(code.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), f.message))
+    let f = st
+        .shared
+        .faults
+        .check(&format!("http:{name}"), None)
+        .await?;
+    let code = u16::try_from(f.code_or(500))
+        .ok()
+        .and_then(|c| StatusCode::from_u16(c).ok());
+    Some(text(
+        code.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        f.message,
+    ))
 }
 
-async fn binlog_download(State(st): State<BeState>, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn binlog_download(
+    State(st): State<BeState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     match binlog_download_inner(&st, &q).await {
         Ok(r) => r,
         Err((status, msg)) => text(status, msg),
     }
 }
 
-async fn binlog_download_inner(st: &BeState, q: &HashMap<String, String>) -> Result<Response, Fail> {
+async fn binlog_download_inner(
+    st: &BeState,
+    q: &HashMap<String, String>,
+) -> Result<Response, Fail> {
     let method = param(q, "method")?;
     if let Some(r) = http_fault(st, method).await {
         return Ok(r);
@@ -148,14 +189,20 @@ async fn binlog_download_inner(st: &BeState, q: &HashMap<String, String>) -> Res
     })
 }
 
-async fn tablet_download(State(st): State<BeState>, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn tablet_download(
+    State(st): State<BeState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     match tablet_download_inner(&st, &q).await {
         Ok(r) => r,
         Err((status, msg)) => text(status, msg),
     }
 }
 
-async fn tablet_download_inner(st: &BeState, q: &HashMap<String, String>) -> Result<Response, Fail> {
+async fn tablet_download_inner(
+    st: &BeState,
+    q: &HashMap<String, String>,
+) -> Result<Response, Fail> {
     if param(q, "token")? != st.shared.cluster_token.as_ref() {
         return Err((StatusCode::UNAUTHORIZED, "invalid token".into()));
     }
@@ -164,5 +211,8 @@ async fn tablet_download_inner(st: &BeState, q: &HashMap<String, String>) -> Res
     }
     let file = param(q, "file")?;
     let bytes = b::snapshot_file(&st.shared.cluster, st.be_id, file).map_err(download_error)?;
-    Ok(file_response(bytes, q.get("acquire_md5").is_some_and(|v| v == "true")))
+    Ok(file_response(
+        bytes,
+        q.get("acquire_md5").is_some_and(|v| v == "true"),
+    ))
 }

@@ -19,7 +19,8 @@ use serde::{Deserialize, Serialize};
 /// Doris `TStatusCode::PUBLISH_TIMEOUT`.
 pub const PUBLISH_TIMEOUT: i32 = 14;
 /// The message a real FE attaches to PUBLISH_TIMEOUT.
-pub const PUBLISH_TIMEOUT_MSG: &str = "transaction commit successfully, BUT data will be visible later";
+pub const PUBLISH_TIMEOUT_MSG: &str =
+    "transaction commit successfully, BUT data will be visible later";
 
 /// One fault rule, as accepted by `POST /fault` and `ADMIN EMU FAULT`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -68,12 +69,15 @@ impl FaultSpec {
         }
         if let Some(rate) = self.error_rate {
             if !(0.0..=1.0).contains(&rate) {
-                return Err(FaultError(format!("error_rate {rate} is not within [0, 1]")));
+                return Err(FaultError(format!(
+                    "error_rate {rate} is not within [0, 1]"
+                )));
             }
         }
         if self.publish_timeout {
             self.status_code.get_or_insert(PUBLISH_TIMEOUT);
-            self.message.get_or_insert_with(|| PUBLISH_TIMEOUT_MSG.to_string());
+            self.message
+                .get_or_insert_with(|| PUBLISH_TIMEOUT_MSG.to_string());
             self.after = true;
         }
         Ok(self)
@@ -87,7 +91,8 @@ impl FaultSpec {
             || self.message.is_some()
             || self.drop
             || self.after;
-        self.error_rate.unwrap_or(if describes_failure { 1.0 } else { 0.0 })
+        self.error_rate
+            .unwrap_or(if describes_failure { 1.0 } else { 0.0 })
     }
 }
 
@@ -125,15 +130,23 @@ pub struct Faults {
 impl Faults {
     /// An empty fault table whose random decisions derive from `seed`.
     pub fn new(seed: u64) -> Self {
-        let state = State { rules: BTreeMap::new(), rng: StdRng::seed_from_u64(seed) };
-        Faults { state: Arc::new(Mutex::new(state)) }
+        let state = State {
+            rules: BTreeMap::new(),
+            rng: StdRng::seed_from_u64(seed),
+        };
+        Faults {
+            state: Arc::new(Mutex::new(state)),
+        }
     }
 
     /// Installs (or replaces) the rule for `spec.target`.
     pub fn set(&self, spec: FaultSpec) -> Result<FaultSpec, FaultError> {
         let spec = spec.normalized()?;
         tracing::info!(target = %spec.target, ?spec, "fault rule installed");
-        self.state.lock().rules.insert(spec.target.clone(), spec.clone());
+        self.state
+            .lock()
+            .rules
+            .insert(spec.target.clone(), spec.clone());
         Ok(spec)
     }
 
@@ -167,7 +180,11 @@ impl Faults {
 
     fn decide(&self, target: &str, fallback: Option<&str>) -> Option<(Duration, Option<Injected>)> {
         let mut st = self.state.lock();
-        let key = if st.rules.contains_key(target) { target } else { fallback? };
+        let key = if st.rules.contains_key(target) {
+            target
+        } else {
+            fallback?
+        };
         let State { rules, rng } = &mut *st;
         let rule = rules.get_mut(key)?;
         let latency = Duration::from_millis(rule.latency_ms);
@@ -178,7 +195,10 @@ impl Faults {
         }
         let injected = Injected {
             code: rule.status_code,
-            message: rule.message.clone().unwrap_or_else(|| "injected fault".to_string()),
+            message: rule
+                .message
+                .clone()
+                .unwrap_or_else(|| "injected fault".to_string()),
             drop: rule.drop,
             after: rule.after,
         };
@@ -208,14 +228,25 @@ mod tests {
     use super::*;
 
     fn spec(target: &str) -> FaultSpec {
-        FaultSpec { target: target.into(), ..Default::default() }
+        FaultSpec {
+            target: target.into(),
+            ..Default::default()
+        }
     }
 
     #[tokio::test]
     async fn times_fails_exactly_n_calls_then_rule_disappears() {
         let f = Faults::new(1);
-        f.set(FaultSpec { times: Some(2), status_code: Some(7), ..spec("beginTxn") }).unwrap();
-        assert_eq!(f.check("beginTxn", None).await.map(|i| i.code_or(6)), Some(7));
+        f.set(FaultSpec {
+            times: Some(2),
+            status_code: Some(7),
+            ..spec("beginTxn")
+        })
+        .unwrap();
+        assert_eq!(
+            f.check("beginTxn", None).await.map(|i| i.code_or(6)),
+            Some(7)
+        );
         assert!(f.check("beginTxn", None).await.is_some());
         assert!(f.check("beginTxn", None).await.is_none());
         assert!(f.list().is_empty());
@@ -225,7 +256,11 @@ mod tests {
     async fn error_rate_is_reproducible_with_the_same_seed() {
         let run = |seed| async move {
             let f = Faults::new(seed);
-            f.set(FaultSpec { error_rate: Some(0.5), ..spec("getBinlog") }).unwrap();
+            f.set(FaultSpec {
+                error_rate: Some(0.5),
+                ..spec("getBinlog")
+            })
+            .unwrap();
             let mut out = Vec::new();
             for _ in 0..64 {
                 out.push(f.check("getBinlog", None).await.is_some());
@@ -240,13 +275,26 @@ mod tests {
     #[tokio::test]
     async fn publish_timeout_shorthand_and_fallback() {
         let f = Faults::new(0);
-        f.set(FaultSpec { publish_timeout: true, ..spec("commitTxn") }).unwrap();
+        f.set(FaultSpec {
+            publish_timeout: true,
+            ..spec("commitTxn")
+        })
+        .unwrap();
         let i = f.check("commitTxn", None).await.unwrap();
         assert_eq!((i.code, i.after), (Some(PUBLISH_TIMEOUT), true));
-        f.set(FaultSpec { error_rate: Some(1.0), ..spec("sql:*") }).unwrap();
+        f.set(FaultSpec {
+            error_rate: Some(1.0),
+            ..spec("sql:*")
+        })
+        .unwrap();
         assert!(f.check("sql:SELECT", Some("sql:*")).await.is_some());
         assert_eq!(f.clear(None), 2);
-        assert!(f.set(FaultSpec { error_rate: Some(2.0), ..spec("x") }).is_err());
+        assert!(f
+            .set(FaultSpec {
+                error_rate: Some(2.0),
+                ..spec("x")
+            })
+            .is_err());
     }
 
     #[test]

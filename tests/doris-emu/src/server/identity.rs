@@ -31,9 +31,13 @@ pub fn resolve(
     token: Option<&str>,
 ) -> io::Result<Identity> {
     let mut id = match dir.map(path).filter(|p| p.exists()) {
-        Some(p) => serde_json::from_slice(&std::fs::read(&p)?)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{}: {e}", p.display())))?,
-        None => Identity { backend_ids: Vec::new(), cluster_token: String::new() },
+        Some(p) => serde_json::from_slice(&std::fs::read(&p)?).map_err(|e| {
+            io::Error::new(io::ErrorKind::InvalidData, format!("{}: {e}", p.display()))
+        })?,
+        None => Identity {
+            backend_ids: Vec::new(),
+            cluster_token: String::new(),
+        },
     };
     while id.backend_ids.len() < be_count {
         let next = id.backend_ids.iter().max().map_or(be_id_base, |m| m + 1);

@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use async_trait::async_trait;
 use opensrv_mysql::{
-    AsyncMysqlIntermediary, AsyncMysqlShim, Column as MyColumn, ColumnFlags, ColumnType,
-    ErrorKind, InitWriter, OkResponse, ParamParser, QueryResultWriter, StatementMetaWriter,
+    AsyncMysqlIntermediary, AsyncMysqlShim, Column as MyColumn, ColumnFlags, ColumnType, ErrorKind,
+    InitWriter, OkResponse, ParamParser, QueryResultWriter, StatementMetaWriter,
 };
 use tokio::io::AsyncWrite;
 use tokio::net::TcpListener;
@@ -66,13 +66,21 @@ struct Connection {
 impl Connection {
     fn new(shared: Shared) -> Self {
         let id = NEXT_CONNECTION_ID.fetch_add(1, Ordering::Relaxed);
-        Connection { session: Some(backend::new_session(id)), shared, scramble: auth::new_scramble(), id }
+        Connection {
+            session: Some(backend::new_session(id)),
+            shared,
+            scramble: auth::new_scramble(),
+            id,
+        }
     }
 
     /// Runs `sql` on a blocking thread (the executor may fsync its journal).
     async fn run_sql(&mut self, sql: String) -> Result<QueryResult, SqlError> {
         let cluster = self.shared.cluster.clone();
-        let mut session = self.session.take().unwrap_or_else(|| backend::new_session(self.id));
+        let mut session = self
+            .session
+            .take()
+            .unwrap_or_else(|| backend::new_session(self.id));
         let joined = tokio::task::spawn_blocking(move || {
             let r = backend::execute(&cluster, &mut session, &sql);
             (session, r)
@@ -143,8 +151,16 @@ async fn write_result<W: AsyncWrite + Send + Unpin>(
     w: QueryResultWriter<'_, W>,
 ) -> io::Result<()> {
     match result {
-        Ok(QueryResult::Ok { affected_rows, info }) => {
-            w.completed(OkResponse { affected_rows, info, ..Default::default() }).await
+        Ok(QueryResult::Ok {
+            affected_rows,
+            info,
+        }) => {
+            w.completed(OkResponse {
+                affected_rows,
+                info,
+                ..Default::default()
+            })
+            .await
         }
         Ok(QueryResult::Rows { columns, rows }) => {
             let cols = wire_columns(&columns);
@@ -187,12 +203,22 @@ impl<W: AsyncWrite + Send + Unpin> AsyncMysqlShim<W> for Connection {
         ok
     }
 
-    async fn on_prepare<'a>(&'a mut self, _: &'a str, info: StatementMetaWriter<'a, W>) -> io::Result<()> {
+    async fn on_prepare<'a>(
+        &'a mut self,
+        _: &'a str,
+        info: StatementMetaWriter<'a, W>,
+    ) -> io::Result<()> {
         let msg = "prepared statements are not supported by doris-emu";
-        info.error(ErrorKind::ER_UNSUPPORTED_PS, msg.as_bytes()).await
+        info.error(ErrorKind::ER_UNSUPPORTED_PS, msg.as_bytes())
+            .await
     }
 
-    async fn on_execute<'a>(&'a mut self, _: u32, _: ParamParser<'a>, w: QueryResultWriter<'a, W>) -> io::Result<()> {
+    async fn on_execute<'a>(
+        &'a mut self,
+        _: u32,
+        _: ParamParser<'a>,
+        w: QueryResultWriter<'a, W>,
+    ) -> io::Result<()> {
         let msg = "prepared statements are not supported by doris-emu";
         w.error(ErrorKind::ER_UNSUPPORTED_PS, msg.as_bytes()).await
     }
@@ -203,7 +229,11 @@ impl<W: AsyncWrite + Send + Unpin> AsyncMysqlShim<W> for Connection {
     {
     }
 
-    async fn on_query<'a>(&'a mut self, sql: &'a str, w: QueryResultWriter<'a, W>) -> io::Result<()> {
+    async fn on_query<'a>(
+        &'a mut self,
+        sql: &'a str,
+        w: QueryResultWriter<'a, W>,
+    ) -> io::Result<()> {
         tracing::debug!(conn = self.id, sql, "query");
         let result = self.query(sql).await;
         if let Err(e) = &result {

@@ -165,7 +165,11 @@ fn encode<Res: TSerializable>(header: &MessageHeader, res: &Res) -> Reply {
     }
 }
 
-fn injected<Res: TSerializable + WithStatus>(header: &MessageHeader, f: &Injected, real: Option<Res>) -> Reply {
+fn injected<Res: TSerializable + WithStatus>(
+    header: &MessageHeader,
+    f: &Injected,
+    real: Option<Res>,
+) -> Reply {
     if f.drop {
         return Reply::Drop;
     }

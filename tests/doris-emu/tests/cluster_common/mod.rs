@@ -21,7 +21,12 @@ pub fn config(n: usize, id_base: i64, dir: Option<std::path::PathBuf>) -> Cluste
             heartbeat_port: 9050 + i as i32,
         })
         .collect();
-    ClusterConfig { data_dir: dir, backends, id_base, ..Default::default() }
+    ClusterConfig {
+        data_dir: dir,
+        backends,
+        id_base,
+        ..Default::default()
+    }
 }
 
 /// Runs SQL, panicking with the statement on error.
@@ -45,7 +50,11 @@ pub fn rows(c: &Cluster, s: &mut Session, sql: &str) -> Vec<Vec<String>> {
     match exec(c, s, sql) {
         QueryResult::Rows { rows, .. } => rows
             .into_iter()
-            .map(|r| r.into_iter().map(|c| c.unwrap_or_else(|| "NULL".into())).collect())
+            .map(|r| {
+                r.into_iter()
+                    .map(|c| c.unwrap_or_else(|| "NULL".into()))
+                    .collect()
+            })
             .collect(),
         other => panic!("{sql}: expected rows, got {other:?}"),
     }
@@ -55,8 +64,13 @@ pub fn rows(c: &Cluster, s: &mut Session, sql: &str) -> Vec<Vec<String>> {
 pub fn column(c: &Cluster, s: &mut Session, sql: &str, col: &str) -> Vec<String> {
     match exec(c, s, sql) {
         QueryResult::Rows { columns, rows } => {
-            let i = columns.iter().position(|c| c.name == col).unwrap_or_else(|| panic!("{sql}: no column {col}"));
-            rows.into_iter().map(|r| r[i].clone().unwrap_or_else(|| "NULL".into())).collect()
+            let i = columns
+                .iter()
+                .position(|c| c.name == col)
+                .unwrap_or_else(|| panic!("{sql}: no column {col}"));
+            rows.into_iter()
+                .map(|r| r[i].clone().unwrap_or_else(|| "NULL".into()))
+                .collect()
         }
         other => panic!("{sql}: expected rows, got {other:?}"),
     }

@@ -24,7 +24,11 @@ pub struct TestCluster {
 fn answer(r: Result<Vec<u8>, be_api::HttpError>) -> Response {
     match r {
         Ok(b) => (StatusCode::OK, b).into_response(),
-        Err(e) => (StatusCode::from_u16(e.status).unwrap_or(StatusCode::NOT_FOUND), e.msg).into_response(),
+        Err(e) => (
+            StatusCode::from_u16(e.status).unwrap_or(StatusCode::NOT_FOUND),
+            e.msg,
+        )
+            .into_response(),
     }
 }
 
@@ -33,10 +37,15 @@ async fn binlog(State(c): State<Cluster>, Query(q): Query<HashMap<String, String
     let rowset = q.get("rowset_id").cloned().unwrap_or_default();
     let tablet = num("tablet_id");
     answer(match q.get("method").map(String::as_str) {
-        Some("get_binlog_info") => be_api::binlog_info(&c, tablet, num("binlog_version")).map(String::into_bytes),
+        Some("get_binlog_info") => {
+            be_api::binlog_info(&c, tablet, num("binlog_version")).map(String::into_bytes)
+        }
         Some("get_rowset_meta") => be_api::rowset_meta(&c, tablet, &rowset, num("binlog_version")),
         Some("get_segment_file") => be_api::segment_file(&c, tablet, &rowset, num("segment_index")),
-        _ => Err(be_api::HttpError { status: 400, msg: "bad method".into() }),
+        _ => Err(be_api::HttpError {
+            status: 400,
+            msg: "bad method".into(),
+        }),
     })
 }
 
@@ -48,7 +57,9 @@ async fn tablet(State(c): State<Cluster>, Query(q): Query<HashMap<String, String
 
 /// Starts a cluster with `n` BEs (all served by one HTTP server on a free port).
 pub async fn start(n: usize, id_base: i64, dir: Option<std::path::PathBuf>) -> TestCluster {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let http_port = listener.local_addr().expect("addr").port();
     let c = Cluster::open(config(n, id_base, http_port, dir)).expect("open");
     let app = Router::new()
@@ -60,7 +71,12 @@ pub async fn start(n: usize, id_base: i64, dir: Option<std::path::PathBuf>) -> T
 }
 
 /// Config with `n` BEs on `http_port`.
-pub fn config(n: usize, id_base: i64, http_port: u16, dir: Option<std::path::PathBuf>) -> ClusterConfig {
+pub fn config(
+    n: usize,
+    id_base: i64,
+    http_port: u16,
+    dir: Option<std::path::PathBuf>,
+) -> ClusterConfig {
     let backends = (0..n)
         .map(|i| BackendConfig {
             id: 10001 + i as i64,
@@ -71,7 +87,13 @@ pub fn config(n: usize, id_base: i64, http_port: u16, dir: Option<std::path::Pat
             heartbeat_port: 9050,
         })
         .collect();
-    ClusterConfig { data_dir: dir, backends, id_base, cluster_token: format!("token-{id_base}"), ..Default::default() }
+    ClusterConfig {
+        data_dir: dir,
+        backends,
+        id_base,
+        cluster_token: format!("token-{id_base}"),
+        ..Default::default()
+    }
 }
 
 /// Runs SQL in `db` (USE first when given), panicking on error.
@@ -86,9 +108,14 @@ pub fn sql(c: &Cluster, db: Option<&str>, q: &str) -> QueryResult {
 /// Rows as text.
 pub fn rows(c: &Cluster, db: &str, q: &str) -> Vec<Vec<String>> {
     match sql(c, Some(db), q) {
-        QueryResult::Rows { rows, .. } => {
-            rows.into_iter().map(|r| r.into_iter().map(|v| v.unwrap_or_else(|| "NULL".into())).collect()).collect()
-        }
+        QueryResult::Rows { rows, .. } => rows
+            .into_iter()
+            .map(|r| {
+                r.into_iter()
+                    .map(|v| v.unwrap_or_else(|| "NULL".into()))
+                    .collect()
+            })
+            .collect(),
         other => panic!("{q}: expected rows, got {other:?}"),
     }
 }
@@ -97,8 +124,13 @@ pub fn rows(c: &Cluster, db: &str, q: &str) -> Vec<Vec<String>> {
 pub fn column(c: &Cluster, db: &str, q: &str, col: &str) -> Vec<String> {
     match sql(c, Some(db), q) {
         QueryResult::Rows { columns, rows } => {
-            let i = columns.iter().position(|x| x.name == col).unwrap_or_else(|| panic!("no column {col}"));
-            rows.into_iter().map(|r| r[i].clone().unwrap_or_default()).collect()
+            let i = columns
+                .iter()
+                .position(|x| x.name == col)
+                .unwrap_or_else(|| panic!("no column {col}"));
+            rows.into_iter()
+                .map(|r| r[i].clone().unwrap_or_default())
+                .collect()
         }
         other => panic!("{q}: expected rows, got {other:?}"),
     }
@@ -111,14 +143,21 @@ pub async fn poll<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
         if let Some(v) = f() {
             return v;
         }
-        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
 /// A table definition used by the tests (2 buckets, 1 replica, binlog on).
 pub fn create_table(c: &Cluster, db: &str, name: &str, v_type: &str) {
-    sql(c, None, &format!("CREATE DATABASE IF NOT EXISTS `{db}` PROPERTIES (\"binlog.enable\" = \"true\")"));
+    sql(
+        c,
+        None,
+        &format!("CREATE DATABASE IF NOT EXISTS `{db}` PROPERTIES (\"binlog.enable\" = \"true\")"),
+    );
     sql(
         c,
         Some(db),
@@ -127,4 +166,105 @@ pub fn create_table(c: &Cluster, db: &str, name: &str, v_type: &str) {
              PROPERTIES (\"replication_num\" = \"1\", \"binlog.enable\" = \"true\")"
         ),
     );
+}
+
+/// A target partition: range string, id, (tablet, backend) ascending.
+type DstPartition = (String, i64, Vec<(i64, i64)>);
+
+/// Replays the UPSERT binlog at `seq` of `s`.`t` (source) into `d`.`t` (target) the way the
+/// syncer does: getMeta on both, pair partitions by range and tablets by ascending id,
+/// beginTxn / ingest_binlog per replica / commitTxn. Returns the commit status code.
+pub async fn apply_upsert(src: &TestCluster, dst: &Cluster, data: &str, label: &str) -> i32 {
+    use doris_emu::cluster::fe_api;
+    use doris_thrift::backend_service::TIngestBinlogRequest;
+    use doris_thrift::frontend_service::{TBeginTxnRequest, TCommitTxnRequest};
+    use doris_thrift::types::{TTabletCommitInfo, TUniqueId};
+    let rec: serde_json::Value = serde_json::from_str(data).expect("upsert json");
+    let (table_id, parts) = dst.with_state(|s| {
+        let t = s.db("d").and_then(|d| d.table("t")).expect("dst t");
+        let parts: Vec<DstPartition> = t
+            .partitions
+            .iter()
+            .map(|p| {
+                let range = doris_emu::cluster::partition::partition_range(t, p);
+                let mut tablets: Vec<(i64, i64)> = p.indexes[0]
+                    .tablets
+                    .iter()
+                    .map(|x| (x.id, x.replicas[0].backend_id))
+                    .collect();
+                tablets.sort_unstable();
+                (range, p.id, tablets)
+            })
+            .collect();
+        (t.id, parts)
+    });
+    let begin = TBeginTxnRequest {
+        user: Some("root".into()),
+        passwd: Some(String::new()),
+        db: Some("d".into()),
+        table_ids: Some(vec![table_id]),
+        label: Some(label.into()),
+        ..Default::default()
+    };
+    let txn = fe_api::begin_txn(dst, begin).txn_id.expect("txn");
+    let mut infos = Vec::new();
+    for table in rec["tableRecords"].as_object().expect("records").values() {
+        for pr in table["partitionRecords"]
+            .as_array()
+            .expect("partition records")
+        {
+            let (range, version) = (
+                pr["range"].as_str().unwrap_or_default(),
+                pr["version"].as_i64().unwrap_or(0),
+            );
+            let src_tablets = src.c.with_state(|s| {
+                let t = s.db("s").and_then(|d| d.table("t")).expect("src t");
+                let p = t
+                    .partition_by_id(pr["partitionId"].as_i64().unwrap_or(0))
+                    .expect("src partition");
+                let mut ids: Vec<i64> = p.indexes[0].tablets.iter().map(|x| x.id).collect();
+                ids.sort_unstable();
+                ids
+            });
+            let (_, dst_part, dst_tablets) = parts
+                .iter()
+                .find(|(r, _, _)| r == range)
+                .expect("range on dst");
+            for (st, (dt, be)) in src_tablets.iter().zip(dst_tablets) {
+                let req = TIngestBinlogRequest {
+                    txn_id: Some(txn),
+                    remote_tablet_id: Some(*st),
+                    binlog_version: Some(version),
+                    remote_host: Some("127.0.0.1".into()),
+                    remote_port: Some(src.http_port.to_string()),
+                    partition_id: Some(*dst_part),
+                    local_tablet_id: Some(*dt),
+                    load_id: Some(TUniqueId { hi: -1, lo: -1 }),
+                };
+                let st = be_api::ingest_binlog(dst, *be, req)
+                    .await
+                    .status
+                    .expect("status");
+                assert_eq!(st.status_code.0, 0, "{:?}", st.error_msgs);
+                infos.push(TTabletCommitInfo {
+                    tablet_id: *dt,
+                    backend_id: *be,
+                    invalid_dict_cols: None,
+                });
+            }
+        }
+    }
+    let commit = TCommitTxnRequest {
+        user: Some("root".into()),
+        passwd: Some(String::new()),
+        db: Some("d".into()),
+        txn_id: Some(txn),
+        commit_infos: Some(infos),
+        ..Default::default()
+    };
+    fe_api::commit_txn(dst, commit)
+        .status
+        .expect("status")
+        .status_code
+        .0
 }

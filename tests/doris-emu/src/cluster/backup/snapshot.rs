@@ -61,12 +61,26 @@ pub fn schema_hash(index_id: i64, schema_version: i32) -> i64 {
 
 /// Writes the BARRIER binlog of `table_id` and records its seq in the job.
 pub(super) fn write_barrier(state: &mut State, job_id: i64, table_id: i64, meta: EntryMeta) {
-    let Some(job) = state.backups.job(job_id) else { return };
+    let Some(job) = state.backups.job(job_id) else {
+        return;
+    };
     let db_id = job.db_id;
-    let Some(db) = state.dbs.get(&db_id) else { return };
-    let table_name = db.tables.get(&table_id).map(|t| t.name.clone()).unwrap_or_default();
-    let data = json!({"dbId": db_id, "dbName": db.name, "tableId": table_id, "tableName": table_name});
-    let b = PendingBinlog { kind: kind::BARRIER, db_id, table_ids: vec![table_id], data };
+    let Some(db) = state.dbs.get(&db_id) else {
+        return;
+    };
+    let table_name = db
+        .tables
+        .get(&table_id)
+        .map(|t| t.name.clone())
+        .unwrap_or_default();
+    let data =
+        json!({"dbId": db_id, "dbName": db.name, "tableId": table_id, "tableName": table_name});
+    let b = PendingBinlog {
+        kind: kind::BARRIER,
+        db_id,
+        table_ids: vec![table_id],
+        data,
+    };
     write_binlog(state, b, meta, &HashSet::new());
     if let Some(j) = state.backups.jobs.iter_mut().find(|j| j.job_id == job_id) {
         j.table_commit_seq_map.insert(table_id, meta.journal_id);
@@ -79,14 +93,21 @@ pub(super) fn take(state: &State, job: &BackupJob, now_ms: i64) -> Snapshot {
     let mut views = Vec::new();
     let db = state.dbs.get(&job.db_id);
     for obj in &job.objects {
-        let Some(t) = db.and_then(|d| d.tables.get(&obj.table_id)) else { continue };
+        let Some(t) = db.and_then(|d| d.tables.get(&obj.table_id)) else {
+            continue;
+        };
         if t.is_view() {
             views.push(t.clone());
             continue;
         }
         let mut t = t.clone();
         t.partitions.retain(|p| {
-            !p.is_temp && (obj.partitions.is_empty() || obj.partitions.iter().any(|n| n.eq_ignore_ascii_case(&p.name)))
+            !p.is_temp
+                && (obj.partitions.is_empty()
+                    || obj
+                        .partitions
+                        .iter()
+                        .any(|n| n.eq_ignore_ascii_case(&p.name)))
         });
         tables.push(t);
     }
@@ -115,12 +136,20 @@ struct JobInfoBuilder {
 }
 
 impl JobInfoBuilder {
-    fn add_table(&mut self, state: &State, job_id: i64, t: &Table, files: &mut BTreeMap<String, Arc<Vec<u8>>>) {
+    fn add_table(
+        &mut self,
+        state: &State,
+        job_id: i64,
+        t: &Table,
+        files: &mut BTreeMap<String, Arc<Vec<u8>>>,
+    ) {
         let mut parts = Map::new();
         for p in &t.partitions {
             let mut idxs = Map::new();
             for pi in &p.indexes {
-                let Some(meta) = t.indexes.iter().find(|i| i.id == pi.index_id) else { continue };
+                let Some(meta) = t.indexes.iter().find(|i| i.id == pi.index_id) else {
+                    continue;
+                };
                 let hash = schema_hash(meta.id, meta.schema_version);
                 let mut tablets = Map::new();
                 for tablet in &pi.tablets {
@@ -129,7 +158,10 @@ impl JobInfoBuilder {
                     let names = [format!("{}.dat", tablet.id), format!("{}.hdr", tablet.id)];
                     let hdr = json!({"tablet_id": tablet.id, "version": p.visible_version, "schema_hash": hash});
                     files.insert(format!("{path}/{}", names[0]), Arc::new(data));
-                    files.insert(format!("{path}/{}", names[1]), Arc::new(hdr.to_string().into_bytes()));
+                    files.insert(
+                        format!("{path}/{}", names[1]),
+                        Arc::new(hdr.to_string().into_bytes()),
+                    );
                     tablets.insert(tablet.id.to_string(), json!(names));
                     let be = tablet.replicas.first().map_or(-1, |r| r.backend_id);
                     self.tablet_be.insert(tablet.id.to_string(), json!(be));
@@ -141,14 +173,26 @@ impl JobInfoBuilder {
                     json!({"id": meta.id, "schema_hash": hash, "tablets": tablets, "tablets_order": order}),
                 );
             }
-            parts.insert(p.name.clone(), json!({"id": p.id, "version": p.visible_version, "indexes": idxs}));
+            parts.insert(
+                p.name.clone(),
+                json!({"id": p.id, "version": p.visible_version, "indexes": idxs}),
+            );
         }
-        self.objects.insert(t.name.clone(), json!({"id": t.id, "partitions": parts}));
+        self.objects
+            .insert(t.name.clone(), json!({"id": t.id, "partitions": parts}));
     }
 
     fn finish(self, job: &BackupJob, meta: &SnapshotMeta, now_ms: i64) -> Value {
-        let views: Vec<Value> = meta.views.iter().map(|v| json!({"id": v.id, "name": v.name})).collect();
-        let seqs: Map<String, Value> = job.table_commit_seq_map.iter().map(|(t, s)| (t.to_string(), json!(s))).collect();
+        let views: Vec<Value> = meta
+            .views
+            .iter()
+            .map(|v| json!({"id": v.id, "name": v.name}))
+            .collect();
+        let seqs: Map<String, Value> = job
+            .table_commit_seq_map
+            .iter()
+            .map(|(t, s)| (t.to_string(), json!(s)))
+            .collect();
         json!({
             "name": job.name,
             "database": job.db_name,
@@ -174,7 +218,18 @@ fn tablet_file(state: &State, tablet_id: i64, version: i64) -> Vec<u8> {
     let rowsets = state
         .tablets
         .get(&tablet_id)
-        .map(|d| d.rowsets.iter().filter(|r| r.version <= version).cloned().collect())
+        .map(|d| {
+            d.rowsets
+                .iter()
+                .filter(|r| r.version <= version)
+                .cloned()
+                .collect()
+        })
         .unwrap_or_default();
-    serde_json::to_vec(&TabletFile { tablet_id, version, rowsets }).unwrap_or_default()
+    serde_json::to_vec(&TabletFile {
+        tablet_id,
+        version,
+        rowsets,
+    })
+    .unwrap_or_default()
 }

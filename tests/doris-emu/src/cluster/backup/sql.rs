@@ -8,18 +8,40 @@ use crate::sql::ast::{BackupRestore, Expr};
 
 /// SHOW BACKUP columns (protocol §6).
 pub const BACKUP_COLUMNS: [&str; 14] = [
-    "JobId", "SnapshotName", "DbName", "State", "BackupObjs", "CreateTime", "SnapshotFinishedTime",
-    "UploadFinishedTime", "FinishedTime", "UnfinishedTasks", "Progress", "TaskErrMsg", "Status", "Timeout",
+    "JobId",
+    "SnapshotName",
+    "DbName",
+    "State",
+    "BackupObjs",
+    "CreateTime",
+    "SnapshotFinishedTime",
+    "UploadFinishedTime",
+    "FinishedTime",
+    "UnfinishedTasks",
+    "Progress",
+    "TaskErrMsg",
+    "Status",
+    "Timeout",
 ];
 
 fn journal(w: &mut Writer<'_>, op: BackupOp) -> Result<(), SqlError> {
-    w.commit(JournalEntry::Backup(op)).map(|_| ()).map_err(|e| SqlError::new(e.to_string()))
+    w.commit(JournalEntry::Backup(op))
+        .map(|_| ())
+        .map_err(|e| SqlError::new(e.to_string()))
 }
 
 /// Resolves the statement's db (qualifier, else the session's).
-pub(crate) fn resolve_db(state: &State, qualifier: Option<&str>, current: Option<&str>) -> Result<(i64, String), SqlError> {
-    let name = qualifier.or(current).ok_or_else(|| SqlError::with_code(1046, "No database selected"))?;
-    let db = state.db(name).ok_or_else(|| SqlError::with_code(SqlError::BAD_DB, format!("Unknown database '{name}'")))?;
+pub(crate) fn resolve_db(
+    state: &State,
+    qualifier: Option<&str>,
+    current: Option<&str>,
+) -> Result<(i64, String), SqlError> {
+    let name = qualifier
+        .or(current)
+        .ok_or_else(|| SqlError::with_code(1046, "No database selected"))?;
+    let db = state.db(name).ok_or_else(|| {
+        SqlError::with_code(SqlError::BAD_DB, format!("Unknown database '{name}'"))
+    })?;
     Ok((db.id, db.name.clone()))
 }
 
@@ -29,7 +51,12 @@ pub(crate) fn check_no_running_job(state: &State, db_id: i64, label: &str) -> Re
         .backups
         .running(db_id)
         .map(|j| (j.name.clone(), j.job_id))
-        .or_else(|| state.restores.running(db_id).map(|j| (j.label.clone(), j.job_id)));
+        .or_else(|| {
+            state
+                .restores
+                .running(db_id)
+                .map(|j| (j.label.clone(), j.job_id))
+        });
     match running {
         None => Ok(()),
         Some((l, id)) => Err(SqlError::new(format!(
@@ -39,33 +66,71 @@ pub(crate) fn check_no_running_job(state: &State, db_id: i64, label: &str) -> Re
 }
 
 /// `BACKUP SNAPSHOT [db.]name TO __keep_on_local__ [ON (...)] [EXCLUDE (...)] PROPERTIES (...)`.
-pub fn start_backup(w: &mut Writer<'_>, current_db: Option<&str>, stmt: &BackupRestore) -> Result<QueryResult, SqlError> {
+pub fn start_backup(
+    w: &mut Writer<'_>,
+    current_db: Option<&str>,
+    stmt: &BackupRestore,
+) -> Result<QueryResult, SqlError> {
     let (db_id, _) = resolve_db(w.state, stmt.db.as_deref(), current_db)?;
     if stmt.repo != LOCAL_REPO {
-        return Err(SqlError::new(format!("Repository {} does not exist", stmt.repo)));
+        return Err(SqlError::new(format!(
+            "Repository {} does not exist",
+            stmt.repo
+        )));
     }
     check_no_running_job(w.state, db_id, &stmt.name)?;
     let objects = resolve_objects(w.state, db_id, stmt)?;
     let job_id = w.state.alloc_id();
-    journal(w, BackupOp::Create { job_id, db_id, name: stmt.name.clone(), objects })?;
+    journal(
+        w,
+        BackupOp::Create {
+            job_id,
+            db_id,
+            name: stmt.name.clone(),
+            objects,
+        },
+    )?;
     Ok(QueryResult::ok())
 }
 
-fn resolve_objects(state: &State, db_id: i64, stmt: &BackupRestore) -> Result<Vec<BackupObject>, SqlError> {
-    let db = state.dbs.get(&db_id).ok_or_else(|| SqlError::new("database dropped"))?;
+fn resolve_objects(
+    state: &State,
+    db_id: i64,
+    stmt: &BackupRestore,
+) -> Result<Vec<BackupObject>, SqlError> {
+    let db = state
+        .dbs
+        .get(&db_id)
+        .ok_or_else(|| SqlError::new("database dropped"))?;
     let mut out = Vec::new();
     if stmt.on.is_empty() {
         let excluded = |n: &str| stmt.exclude.iter().any(|e| e.name == n);
-        out.extend(db.tables.values().filter(|t| !excluded(&t.name)).map(|t| BackupObject { table_id: t.id, partitions: vec![] }));
+        out.extend(
+            db.tables
+                .values()
+                .filter(|t| !excluded(&t.name))
+                .map(|t| BackupObject {
+                    table_id: t.id,
+                    partitions: vec![],
+                }),
+        );
     }
     for obj in &stmt.on {
-        let t = db.table(&obj.name).ok_or_else(|| SqlError::with_code(SqlError::BAD_TABLE, format!("Unknown table '{}'", obj.name)))?;
+        let t = db.table(&obj.name).ok_or_else(|| {
+            SqlError::with_code(SqlError::BAD_TABLE, format!("Unknown table '{}'", obj.name))
+        })?;
         for p in &obj.partitions {
             if t.partition(p, false).is_none() {
-                return Err(SqlError::new(format!("Partition {p} does not exist in table {}", t.name)));
+                return Err(SqlError::new(format!(
+                    "Partition {p} does not exist in table {}",
+                    t.name
+                )));
             }
         }
-        out.push(BackupObject { table_id: t.id, partitions: obj.partitions.clone() });
+        out.push(BackupObject {
+            table_id: t.id,
+            partitions: obj.partitions.clone(),
+        });
     }
     Ok(out)
 }
@@ -90,11 +155,19 @@ pub fn advance_backups(w: &mut Writer<'_>, now: i64) -> Result<(), SqlError> {
     Ok(())
 }
 
-fn step_job(w: &mut Writer<'_>, job_id: i64, st: BackupJobState) -> Result<BackupJobState, SqlError> {
+fn step_job(
+    w: &mut Writer<'_>,
+    job_id: i64,
+    st: BackupJobState,
+) -> Result<BackupJobState, SqlError> {
     match st {
         BackupJobState::Pending => {
             let tables: Vec<i64> = w.state.backups.job(job_id).map_or_else(Vec::new, |j| {
-                let olap = |id: &i64| w.state.table_by_id(j.db_id, *id).is_some_and(|t| !t.is_view());
+                let olap = |id: &i64| {
+                    w.state
+                        .table_by_id(j.db_id, *id)
+                        .is_some_and(|t| !t.is_view())
+                };
                 j.objects.iter().map(|o| o.table_id).filter(olap).collect()
             });
             for table_id in tables {
@@ -104,21 +177,43 @@ fn step_job(w: &mut Writer<'_>, job_id: i64, st: BackupJobState) -> Result<Backu
             Ok(BackupJobState::Snapshoting)
         }
         BackupJobState::Snapshoting => {
-            journal(w, BackupOp::State { job_id, state: BackupJobState::UploadInfo })?;
+            journal(
+                w,
+                BackupOp::State {
+                    job_id,
+                    state: BackupJobState::UploadInfo,
+                },
+            )?;
             Ok(BackupJobState::UploadInfo)
         }
         _ => {
-            journal(w, BackupOp::State { job_id, state: BackupJobState::Finished })?;
+            journal(
+                w,
+                BackupOp::State {
+                    job_id,
+                    state: BackupJobState::Finished,
+                },
+            )?;
             Ok(BackupJobState::Finished)
         }
     }
 }
 
 /// `SHOW BACKUP [FROM db] [WHERE SnapshotName = "x"]` (advances jobs first).
-pub fn show_backup(w: &mut Writer<'_>, current_db: Option<&str>, db: Option<&str>, filter: Option<&Expr>) -> Result<QueryResult, SqlError> {
+pub fn show_backup(
+    w: &mut Writer<'_>,
+    current_db: Option<&str>,
+    db: Option<&str>,
+    filter: Option<&Expr>,
+) -> Result<QueryResult, SqlError> {
     let (db_id, _) = resolve_db(w.state, db, current_db)?;
     advance_backups(w, now_ms())?;
-    let name = filter.map(eq_filters).unwrap_or_default().into_iter().find(|(k, _)| k == "snapshotname").map(|(_, v)| v);
+    let name = filter
+        .map(eq_filters)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|(k, _)| k == "snapshotname")
+        .map(|(_, v)| v);
     let rows = w
         .state
         .backups
@@ -127,7 +222,10 @@ pub fn show_backup(w: &mut Writer<'_>, current_db: Option<&str>, db: Option<&str
         .filter(|j| j.db_id == db_id && name.as_ref().is_none_or(|n| *n == j.name))
         .map(|j| row(w.state, j))
         .collect();
-    Ok(QueryResult::Rows { columns: BACKUP_COLUMNS.iter().map(|c| Column::text(*c)).collect(), rows })
+    Ok(QueryResult::Rows {
+        columns: BACKUP_COLUMNS.iter().map(|c| Column::text(*c)).collect(),
+        rows,
+    })
 }
 
 fn row(state: &State, j: &BackupJob) -> Vec<Option<String>> {
@@ -135,7 +233,9 @@ fn row(state: &State, j: &BackupJob) -> Vec<Option<String>> {
         .objects
         .iter()
         .map(|o| {
-            let name = state.table_by_id(j.db_id, o.table_id).map_or_else(|| o.table_id.to_string(), |t| t.name.clone());
+            let name = state
+                .table_by_id(j.db_id, o.table_id)
+                .map_or_else(|| o.table_id.to_string(), |t| t.name.clone());
             format!("[default_cluster:{}.{name}]", j.db_name)
         })
         .collect();
@@ -159,11 +259,21 @@ fn row(state: &State, j: &BackupJob) -> Vec<Option<String>> {
 }
 
 /// `CANCEL BACKUP [FROM db]`.
-pub fn cancel_backup(w: &mut Writer<'_>, current_db: Option<&str>, db: Option<&str>) -> Result<QueryResult, SqlError> {
+pub fn cancel_backup(
+    w: &mut Writer<'_>,
+    current_db: Option<&str>,
+    db: Option<&str>,
+) -> Result<QueryResult, SqlError> {
     let (db_id, _) = resolve_db(w.state, db, current_db)?;
     let Some(job_id) = w.state.backups.running(db_id).map(|j| j.job_id) else {
         return Err(SqlError::new("No backup job is currently running"));
     };
-    journal(w, BackupOp::Cancel { job_id, msg: "[CANCELLED, msg: user cancelled]".into() })?;
+    journal(
+        w,
+        BackupOp::Cancel {
+            job_id,
+            msg: "[CANCELLED, msg: user cancelled]".into(),
+        },
+    )?;
     Ok(QueryResult::ok())
 }

@@ -21,11 +21,19 @@ fn not_found(msg: String) -> HttpError {
 
 /// The retained, visible rowset binlog of `tablet_id` at `version`.
 fn binlog_rowset(s: &State, tablet_id: i64, version: i64) -> Result<&Rowset, HttpError> {
-    let gone = || not_found(format!("binlog of tablet {tablet_id} version {version} not found"));
-    let loc = s.tablet_loc(tablet_id).ok_or_else(|| not_found(format!("tablet {tablet_id} not found")))?;
+    let gone = || {
+        not_found(format!(
+            "binlog of tablet {tablet_id} version {version} not found"
+        ))
+    };
+    let loc = s
+        .tablet_loc(tablet_id)
+        .ok_or_else(|| not_found(format!("tablet {tablet_id} not found")))?;
     let db = s.dbs.get(&loc.db_id).ok_or_else(gone)?;
     let table = db.tables.get(&loc.table_id).ok_or_else(gone)?;
-    let visible = table.partition_by_id(loc.partition_id).is_some_and(|p| p.visible_version >= version);
+    let visible = table
+        .partition_by_id(loc.partition_id)
+        .is_some_and(|p| p.visible_version >= version);
     let enabled = db.binlog_enabled() || table.binlog_enabled();
     if !visible || !enabled || !s.binlog.rowset_binlog_retained(loc.partition_id, version) {
         return Err(gone());
@@ -50,8 +58,15 @@ fn segments(r: &Rowset) -> u32 {
     }
 }
 
-fn by_rowset_id<'a>(s: &'a State, tablet_id: i64, rowset_id: &str) -> Result<&'a Rowset, HttpError> {
-    let t = s.tablets.get(&tablet_id).ok_or_else(|| not_found(format!("tablet {tablet_id} not found")))?;
+fn by_rowset_id<'a>(
+    s: &'a State,
+    tablet_id: i64,
+    rowset_id: &str,
+) -> Result<&'a Rowset, HttpError> {
+    let t = s
+        .tablets
+        .get(&tablet_id)
+        .ok_or_else(|| not_found(format!("tablet {tablet_id} not found")))?;
     let r = t
         .rowsets
         .iter()
@@ -61,7 +76,12 @@ fn by_rowset_id<'a>(s: &'a State, tablet_id: i64, rowset_id: &str) -> Result<&'a
 }
 
 /// `method=get_rowset_meta`.
-pub fn rowset_meta(cluster: &Cluster, tablet_id: i64, rowset_id: &str, version: i64) -> Result<Vec<u8>, HttpError> {
+pub fn rowset_meta(
+    cluster: &Cluster,
+    tablet_id: i64,
+    rowset_id: &str,
+    version: i64,
+) -> Result<Vec<u8>, HttpError> {
     cluster.with_state(|s| {
         let r = binlog_rowset(s, tablet_id, version)?;
         if r.rowset_id != rowset_id {
@@ -72,11 +92,18 @@ pub fn rowset_meta(cluster: &Cluster, tablet_id: i64, rowset_id: &str, version: 
 }
 
 /// `method=get_segment_file` (segment 0 only exists).
-pub fn segment_file(cluster: &Cluster, tablet_id: i64, rowset_id: &str, segment_index: i64) -> Result<Vec<u8>, HttpError> {
+pub fn segment_file(
+    cluster: &Cluster,
+    tablet_id: i64,
+    rowset_id: &str,
+    segment_index: i64,
+) -> Result<Vec<u8>, HttpError> {
     cluster.with_state(|s| {
         let r = by_rowset_id(s, tablet_id, rowset_id)?;
         if segment_index != 0 || segments(r) == 0 {
-            return Err(not_found(format!("segment {segment_index} of rowset {rowset_id} not found")));
+            return Err(not_found(format!(
+                "segment {segment_index} of rowset {rowset_id} not found"
+            )));
         }
         Ok(r.to_segment_bytes())
     })
@@ -87,7 +114,10 @@ pub fn segment_file(cluster: &Cluster, tablet_id: i64, rowset_id: &str, segment_
 pub fn snapshot_file(cluster: &Cluster, token: &str, path: &str) -> Result<Vec<u8>, HttpError> {
     cluster.with_state(|s| {
         if token.is_empty() || token != s.token {
-            return Err(HttpError { status: 401, msg: "invalid token".into() });
+            return Err(HttpError {
+                status: 401,
+                msg: "invalid token".into(),
+            });
         }
         s.backups
             .file(path)

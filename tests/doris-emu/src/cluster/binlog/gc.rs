@@ -23,11 +23,20 @@ pub struct BinlogGcOp {
 impl BinlogStore {
     /// Periodic GC plan at `now_ms`. `config(db, None)` is the db's binlog config,
     /// `config(db, Some(t))` a table's; None = the object no longer exists.
-    pub fn plan_gc(&self, now_ms: i64, config: &dyn Fn(i64, Option<i64>) -> Option<BinlogConfig>) -> Vec<BinlogGcOp> {
+    pub fn plan_gc(
+        &self,
+        now_ms: i64,
+        config: &dyn Fn(i64, Option<i64>) -> Option<BinlogConfig>,
+    ) -> Vec<BinlogGcOp> {
         let mut ops = Vec::new();
         for (&db_id, db) in &self.dbs {
             let db_cfg = config(db_id, None);
-            let op = |table_id, upto, with_tables| BinlogGcOp { db_id, table_id, upto, with_tables };
+            let op = |table_id, upto, with_tables| BinlogGcOp {
+                db_id,
+                table_id,
+                upto,
+                with_tables,
+            };
             match (&db.db_set, &db_cfg) {
                 (Some(set), Some(cfg)) if cfg.enable => {
                     if let Some(upto) = set.expired_upto(cfg, now_ms) {
@@ -56,17 +65,28 @@ impl BinlogStore {
     /// Forced GC (`ADMIN EMU GC BINLOG`): every set of `db_id` (or of every db) trimmed to
     /// `until` (default: the newest binlog, leaving only the DUMMY).
     pub fn plan_forced_gc(&self, db_id: Option<i64>, until: Option<i64>) -> Vec<BinlogGcOp> {
-        let dbs = self.dbs.keys().copied().filter(|d| db_id.is_none_or(|x| x == *d));
+        let dbs = self
+            .dbs
+            .keys()
+            .copied()
+            .filter(|d| db_id.is_none_or(|x| x == *d));
         dbs.filter_map(|db_id| {
             let upto = until.or_else(|| self.last_seq(db_id))?;
-            Some(BinlogGcOp { db_id, table_id: None, upto, with_tables: true })
+            Some(BinlogGcOp {
+                db_id,
+                table_id: None,
+                upto,
+                with_tables: true,
+            })
         })
         .collect()
     }
 
     /// Applies a journaled GC step (deterministic; also on replay).
     pub fn apply_gc(&mut self, op: &BinlogGcOp) {
-        let Some(db) = self.dbs.get_mut(&op.db_id) else { return };
+        let Some(db) = self.dbs.get_mut(&op.db_id) else {
+            return;
+        };
         let mut removed = Vec::new();
         match op.table_id {
             None => {
@@ -98,14 +118,20 @@ impl BinlogStore {
 }
 
 fn prune_dropped(dropped: &mut Dropped, upto: i64) {
-    for map in [&mut dropped.partitions, &mut dropped.tables, &mut dropped.indexes] {
+    for map in [
+        &mut dropped.partitions,
+        &mut dropped.tables,
+        &mut dropped.indexes,
+    ] {
         map.retain(|_, seq| *seq > upto);
     }
 }
 
 /// Remembers resources a binlog drops, for getMeta's `dropped_*` lists.
 pub(super) fn track_dropped(dropped: &mut Dropped, entry: &BinlogEntry) {
-    let Ok(data) = serde_json::from_str::<Value>(&entry.data) else { return };
+    let Ok(data) = serde_json::from_str::<Value>(&entry.data) else {
+        return;
+    };
     let int = |k: &str| data.get(k).and_then(Value::as_i64);
     let seq = entry.commit_seq;
     match entry.kind {
@@ -121,7 +147,11 @@ pub(super) fn track_dropped(dropped: &mut Dropped, entry: &BinlogEntry) {
         }
         kind::ALTER_JOB if data.get("jobState").and_then(Value::as_str) == Some("FINISHED") => {
             // A finished schema change drops the origin indexes (values of shadow→origin).
-            let origins = data.get("iim").and_then(Value::as_object).into_iter().flat_map(|m| m.values());
+            let origins = data
+                .get("iim")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flat_map(|m| m.values());
             for idx in origins.filter_map(Value::as_i64) {
                 dropped.indexes.insert(idx, seq);
             }
@@ -132,12 +162,22 @@ pub(super) fn track_dropped(dropped: &mut Dropped, entry: &BinlogEntry) {
 
 /// (table id, partition id, version) of every partition record in an UPSERT payload.
 pub(crate) fn upsert_versions(data: &str) -> Vec<(i64, i64, i64)> {
-    let Ok(v) = serde_json::from_str::<Value>(data) else { return Vec::new() };
-    let Some(tables) = v.get("tableRecords").and_then(Value::as_object) else { return Vec::new() };
+    let Ok(v) = serde_json::from_str::<Value>(data) else {
+        return Vec::new();
+    };
+    let Some(tables) = v.get("tableRecords").and_then(Value::as_object) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for (tid, rec) in tables {
-        let Ok(tid) = tid.parse::<i64>() else { continue };
-        let parts = rec.get("partitionRecords").and_then(Value::as_array).into_iter().flatten();
+        let Ok(tid) = tid.parse::<i64>() else {
+            continue;
+        };
+        let parts = rec
+            .get("partitionRecords")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten();
         for p in parts {
             let pid = p.get("partitionId").and_then(Value::as_i64);
             let ver = p.get("version").and_then(Value::as_i64);

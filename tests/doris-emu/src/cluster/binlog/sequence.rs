@@ -22,7 +22,13 @@ pub(super) struct Sequence {
 
 impl Sequence {
     pub fn new(db_id: i64, belong: i64, created_ms: i64) -> Self {
-        Sequence { belong, db_id, dummy_seq: -1, dummy_ts: created_ms, entries: BTreeMap::new() }
+        Sequence {
+            belong,
+            db_id,
+            dummy_seq: -1,
+            dummy_ts: created_ms,
+            entries: BTreeMap::new(),
+        }
     }
 
     pub fn push(&mut self, entry: Arc<BinlogEntry>) {
@@ -52,7 +58,10 @@ impl Sequence {
             .entries
             .range(prev.saturating_add(1)..)
             .take(max)
-            .map(|(_, e)| GotBinlog { entry: (**e).clone(), belong: None })
+            .map(|(_, e)| GotBinlog {
+                entry: (**e).clone(),
+                belong: None,
+            })
             .collect();
         if found.is_empty() {
             (code::BINLOG_TOO_NEW_COMMIT_SEQ, found)
@@ -65,7 +74,11 @@ impl Sequence {
     pub fn lag(&self, prev: i64) -> BinlogLag {
         let first = self.entries.values().next();
         let last = self.entries.values().next_back();
-        let next = self.entries.range(prev.saturating_add(1)..).next().map(|(_, e)| e);
+        let next = self
+            .entries
+            .range(prev.saturating_add(1)..)
+            .next()
+            .map(|(_, e)| e);
         let lag = if prev < self.dummy_seq {
             self.entries.len() as i64 + 1
         } else {
@@ -88,7 +101,9 @@ impl Sequence {
             return Vec::new();
         }
         let keep = self.entries.split_off(&upto.saturating_add(1));
-        let removed: Vec<_> = std::mem::replace(&mut self.entries, keep).into_values().collect();
+        let removed: Vec<_> = std::mem::replace(&mut self.entries, keep)
+            .into_values()
+            .collect();
         self.dummy_seq = upto;
         if let Some(last) = removed.last() {
             self.dummy_ts = last.timestamp_ms;
@@ -116,6 +131,10 @@ impl Sequence {
 
     /// Seq of the newest entry (or the dummy when empty).
     pub fn last_seq(&self) -> i64 {
-        self.entries.keys().next_back().copied().unwrap_or(self.dummy_seq)
+        self.entries
+            .keys()
+            .next_back()
+            .copied()
+            .unwrap_or(self.dummy_seq)
     }
 }

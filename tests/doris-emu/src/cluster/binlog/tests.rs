@@ -1,7 +1,14 @@
 use super::*;
 
 fn entry(seq: i64, ts: i64, kind: i32, tables: &[i64], data: &str) -> BinlogEntry {
-    BinlogEntry { commit_seq: seq, timestamp_ms: ts, kind, db_id: 1, table_ids: tables.to_vec(), data: data.into() }
+    BinlogEntry {
+        commit_seq: seq,
+        timestamp_ms: ts,
+        kind,
+        db_id: 1,
+        table_ids: tables.to_vec(),
+        data: data.into(),
+    }
 }
 
 fn upsert(seq: i64, table: i64, partition: i64, version: i64) -> BinlogEntry {
@@ -13,7 +20,11 @@ fn upsert(seq: i64, table: i64, partition: i64, version: i64) -> BinlogEntry {
 
 fn store_db_enabled() -> BinlogStore {
     let mut s = BinlogStore::new();
-    s.append(entry(10, 1010, kind::CREATE_TABLE, &[100], "{}"), true, &|_| true);
+    s.append(
+        entry(10, 1010, kind::CREATE_TABLE, &[100], "{}"),
+        true,
+        &|_| true,
+    );
     s.append(upsert(11, 100, 1000, 2), true, &|_| true);
     s.append(upsert(12, 100, 1000, 3), true, &|_| true);
     s
@@ -41,16 +52,28 @@ fn create_table_only_in_db_set() {
 #[test]
 fn not_found_codes() {
     let s = store_db_enabled();
-    assert_eq!(s.get(2, None, 0, None).unwrap_err().code, code::BINLOG_NOT_FOUND_DB);
-    assert_eq!(s.get(1, Some(999), 0, None).unwrap_err().code, code::BINLOG_NOT_FOUND_TABLE);
+    assert_eq!(
+        s.get(2, None, 0, None).unwrap_err().code,
+        code::BINLOG_NOT_FOUND_DB
+    );
+    assert_eq!(
+        s.get(1, Some(999), 0, None).unwrap_err().code,
+        code::BINLOG_NOT_FOUND_TABLE
+    );
     // db disabled, table enabled: table set only.
     let mut t = BinlogStore::new();
     t.append(upsert(5, 7, 70, 2), false, &|id| id == 7);
-    assert_eq!(t.get(1, None, 0, None).unwrap_err().code, code::BINLOG_NOT_FOUND_DB);
+    assert_eq!(
+        t.get(1, None, 0, None).unwrap_err().code,
+        code::BINLOG_NOT_FOUND_DB
+    );
     assert_eq!(t.get(1, Some(7), 0, None).unwrap().0, code::OK);
     // nothing enabled: dropped.
     t.append(upsert(6, 8, 80, 2), false, &|id| id == 7);
-    assert_eq!(t.get(1, Some(8), 0, None).unwrap_err().code, code::BINLOG_NOT_FOUND_TABLE);
+    assert_eq!(
+        t.get(1, Some(8), 0, None).unwrap_err().code,
+        code::BINLOG_NOT_FOUND_TABLE
+    );
 }
 
 #[test]
@@ -63,10 +86,16 @@ fn forced_gc_moves_dummy_and_too_old_returns_it() {
     }
     let (st, b) = s.get(1, None, 5, None).unwrap();
     assert_eq!(st, code::BINLOG_TOO_OLD_COMMIT_SEQ);
-    assert_eq!((b[0].entry.kind, b[0].entry.commit_seq, b[0].belong), (kind::DUMMY, 11, Some(-1)));
+    assert_eq!(
+        (b[0].entry.kind, b[0].entry.commit_seq, b[0].belong),
+        (kind::DUMMY, 11, Some(-1))
+    );
     assert_eq!(b[0].entry.timestamp_ms, 1011);
     let (st, b) = s.get(1, Some(100), 5, None).unwrap();
-    assert_eq!((st, b[0].belong), (code::BINLOG_TOO_OLD_COMMIT_SEQ, Some(100)));
+    assert_eq!(
+        (st, b[0].belong),
+        (code::BINLOG_TOO_OLD_COMMIT_SEQ, Some(100))
+    );
     let (st, b) = s.get(1, None, 11, None).unwrap();
     assert_eq!((st, b[0].entry.commit_seq), (code::OK, 12));
     assert!(!s.rowset_binlog_retained(1000, 2));
@@ -79,33 +108,87 @@ fn lag_counts_entries_after_prev() {
     assert_eq!(s.lag(1, None, 10).unwrap().lag, 2);
     assert_eq!(s.lag(1, None, 12).unwrap().lag, 0);
     let l = s.lag(1, None, -1).unwrap();
-    assert_eq!((l.lag, l.first_commit_seq, l.last_commit_seq, l.next_commit_seq), (3, 10, 12, Some(10)));
+    assert_eq!(
+        (
+            l.lag,
+            l.first_commit_seq,
+            l.last_commit_seq,
+            l.next_commit_seq
+        ),
+        (3, 10, 12, Some(10))
+    );
 }
 
 #[test]
 fn ttl_and_count_gc() {
     let s = store_db_enabled();
-    let cfg = BinlogConfig { enable: true, ttl_seconds: 1, ..Default::default() };
+    let cfg = BinlogConfig {
+        enable: true,
+        ttl_seconds: 1,
+        ..Default::default()
+    };
     // now = 2011 ms: entries with ts <= 1011 expire (10, 11).
     let ops = s.plan_gc(2011, &|_, _| Some(cfg.clone()));
-    assert_eq!(ops, vec![BinlogGcOp { db_id: 1, table_id: None, upto: 11, with_tables: true }]);
-    let cfg = BinlogConfig { enable: true, max_history_nums: 1, ..Default::default() };
+    assert_eq!(
+        ops,
+        vec![BinlogGcOp {
+            db_id: 1,
+            table_id: None,
+            upto: 11,
+            with_tables: true
+        }]
+    );
+    let cfg = BinlogConfig {
+        enable: true,
+        max_history_nums: 1,
+        ..Default::default()
+    };
     let ops = s.plan_gc(0, &|_, _| Some(cfg.clone()));
     assert_eq!(ops[0].upto, 11);
     // table disabled under a disabled db: its binlogs are dropped.
     let mut t = BinlogStore::new();
     t.append(upsert(5, 7, 70, 2), false, &|_| true);
-    let ops = t.plan_gc(0, &|_, tbl| Some(BinlogConfig { enable: tbl.is_none(), ..Default::default() }));
-    assert_eq!(ops, vec![BinlogGcOp { db_id: 1, table_id: Some(7), upto: 5, with_tables: false }]);
+    let ops = t.plan_gc(0, &|_, tbl| {
+        Some(BinlogConfig {
+            enable: tbl.is_none(),
+            ..Default::default()
+        })
+    });
+    assert_eq!(
+        ops,
+        vec![BinlogGcOp {
+            db_id: 1,
+            table_id: Some(7),
+            upto: 5,
+            with_tables: false
+        }]
+    );
 }
 
 #[test]
 fn dropped_resources_tracked_until_gc() {
     let mut s = store_db_enabled();
-    s.append(entry(13, 1013, kind::DROP_PARTITION, &[100], r#"{"pid":555,"isTempPartition":false}"#), true, &|_| true);
-    s.append(entry(14, 1014, kind::DROP_TABLE, &[100], r#"{"tableId":100}"#), true, &|_| true);
+    s.append(
+        entry(
+            13,
+            1013,
+            kind::DROP_PARTITION,
+            &[100],
+            r#"{"pid":555,"isTempPartition":false}"#,
+        ),
+        true,
+        &|_| true,
+    );
+    s.append(
+        entry(14, 1014, kind::DROP_TABLE, &[100], r#"{"tableId":100}"#),
+        true,
+        &|_| true,
+    );
     let d = s.dropped(1);
-    assert_eq!((d.partitions.get(&555), d.tables.get(&100)), (Some(&13), Some(&14)));
+    assert_eq!(
+        (d.partitions.get(&555), d.tables.get(&100)),
+        (Some(&13), Some(&14))
+    );
     for op in s.plan_forced_gc(None, Some(13)) {
         s.apply_gc(&op);
     }

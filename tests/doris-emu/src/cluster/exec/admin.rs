@@ -33,8 +33,11 @@ fn default_var(name: &str) -> Option<Value> {
         "lower_case_table_names" | "sql_auto_is_null" | "performance_schema" => i(0),
         "tx_isolation" | "transaction_isolation" => s("REPEATABLE-READ"),
         "tx_read_only" | "transaction_read_only" => i(0),
-        "character_set_client" | "character_set_connection" | "character_set_results"
-        | "character_set_server" | "character_set_database" => s("utf8mb4"),
+        "character_set_client"
+        | "character_set_connection"
+        | "character_set_results"
+        | "character_set_server"
+        | "character_set_database" => s("utf8mb4"),
         "collation_server" | "collation_connection" | "collation_database" => s("utf8mb4_0900_bin"),
         "time_zone" | "system_time_zone" => s("UTC"),
         "sql_mode" => s("ONLY_FULL_GROUP_BY"),
@@ -54,11 +57,15 @@ fn default_var(name: &str) -> Option<Value> {
 /// The value of `@@name` for this session.
 pub fn variable(s: &Session, name: &str) -> Result<Value, SqlError> {
     let lname = name.to_ascii_lowercase();
-    let lname = lname.strip_prefix("session.").or_else(|| lname.strip_prefix("local.")).unwrap_or(&lname);
+    let lname = lname
+        .strip_prefix("session.")
+        .or_else(|| lname.strip_prefix("local."))
+        .unwrap_or(&lname);
     if let Some(v) = s.vars.get(lname) {
         return Ok(Value::Str(v.clone()));
     }
-    default_var(lname).ok_or_else(|| SqlError::with_code(1193, format!("Unknown system variable '{name}'")))
+    default_var(lname)
+        .ok_or_else(|| SqlError::with_code(1193, format!("Unknown system variable '{name}'")))
 }
 
 /// SET / SET NAMES / BEGIN / COMMIT / ROLLBACK.
@@ -78,7 +85,9 @@ pub fn session(s: &mut Session, stmt: Statement) -> ExecResult {
             }
             Ok(QueryResult::ok())
         }
-        Statement::SetNames { .. } | Statement::Commit | Statement::Rollback => Ok(QueryResult::ok()),
+        Statement::SetNames { .. } | Statement::Commit | Statement::Rollback => {
+            Ok(QueryResult::ok())
+        }
         // Explicit transactions are not supported by CCR; refuse rather than pretend.
         Statement::Begin => Err(not_supported("BEGIN (explicit transactions)")),
         _ => Err(err("not a session statement")),
@@ -90,7 +99,14 @@ fn set_value(s: &Session, e: &Expr) -> Result<String, SqlError> {
         return Ok(name.clone());
     }
     let rel = Relation::default();
-    let v = eval::eval(e, &eval::Ctx { rel: &rel, row: None, session: s })?;
+    let v = eval::eval(
+        e,
+        &eval::Ctx {
+            rel: &rel,
+            row: None,
+            session: s,
+        },
+    )?;
     Ok(text(&v).unwrap_or_default())
 }
 
@@ -100,8 +116,19 @@ fn fe_config_rows(state: &State) -> Vec<[String; 6]> {
         .fe_config
         .iter()
         .map(|(k, v)| {
-            let ty = if v == "true" || v == "false" { "boolean" } else { "String" };
-            [k.clone(), v.clone(), ty.into(), "true".into(), "false".into(), String::new()]
+            let ty = if v == "true" || v == "false" {
+                "boolean"
+            } else {
+                "String"
+            };
+            [
+                k.clone(),
+                v.clone(),
+                ty.into(),
+                "true".into(),
+                "false".into(),
+                String::new(),
+            ]
         })
         .collect();
     rows.sort();
@@ -110,7 +137,9 @@ fn fe_config_rows(state: &State) -> Vec<[String; 6]> {
 
 /// `ADMIN SHOW FRONTEND CONFIG [LIKE 'pat']`.
 pub fn show_fe_config(state: &State, like: Option<&str>) -> ExecResult {
-    let columns = ["Key", "Value", "Type", "IsMutable", "MasterOnly", "Comment"].map(Column::text).to_vec();
+    let columns = ["Key", "Value", "Type", "IsMutable", "MasterOnly", "Comment"]
+        .map(Column::text)
+        .to_vec();
     let rows = fe_config_rows(state)
         .into_iter()
         .filter(|r| like.is_none_or(|p| like_match(&r[0], p)))
@@ -127,7 +156,10 @@ pub fn set_fe_config(w: &mut Writer<'_>, props: &Properties) -> ExecResult {
         }
     }
     for (k, v) in &props.0 {
-        w.commit(JournalEntry::FeConfig(FeConfigOp { key: k.clone(), value: v.clone() }))?;
+        w.commit(JournalEntry::FeConfig(FeConfigOp {
+            key: k.clone(),
+            value: v.clone(),
+        }))?;
     }
     Ok(QueryResult::ok())
 }

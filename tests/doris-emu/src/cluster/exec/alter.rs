@@ -2,22 +2,17 @@
 //! indexes and REPLACE WITH TABLE. Heavy schema changes live in `schema_change`, rollups in
 //! `rollup`, partitions in `partition_ops`.
 
+use super::alter_table::*;
 use super::partition_ops::{self as parts, commit_table};
 use super::show_create::column_sql;
-use super::{binlog, commit_catalog, err, olap_table_of, table_of, ExecResult};
+use super::{binlog, err, olap_table_of, ExecResult};
 use crate::cluster::catalog::{AggType, KeysType, PartitionScheme, Table};
-use crate::cluster::catalog_ops::Change;
 use crate::cluster::config::Session;
-use crate::cluster::records::{self, kind};
+use crate::cluster::records::kind;
 use crate::cluster::Writer;
 use crate::result::{QueryResult, SqlError};
-use crate::sql::ast::{AlterAction as A, AlterTable, ColumnDef, ColumnPosition, IndexDef, ObjectName, Properties};
+use crate::sql::ast::{AlterAction as A, AlterTable, ColumnDef, ColumnPosition, ObjectName};
 use serde_json::json;
-
-/// `TBinlogType` REPLACE_TABLE (master).
-const REPLACE_TABLE: i32 = 18;
-/// `TBinlogType` MODIFY_DISTRIBUTION_BUCKET_NUM (master).
-const MODIFY_DISTRIBUTION_BUCKET_NUM: i32 = 25;
 
 /// Runs every action of an ALTER TABLE in order (each one logged on its own).
 pub fn run(w: &mut Writer<'_>, s: &Session, at: AlterTable) -> ExecResult {
@@ -33,21 +28,63 @@ fn one(w: &mut Writer<'_>, s: &Session, name: &ObjectName, action: &A, text: &st
     let (db_id, db_name, t) = (db.id, db.name.clone(), t.clone());
     let raw = format!("ALTER TABLE `{db_name}`.`{}` {text}", t.name);
     match action {
-        A::AddColumn { column, position, rollup: None } => add_columns(w, db_id, t, std::slice::from_ref(column), position.as_ref(), &raw),
-        A::AddColumns { columns, rollup: None } => add_columns(w, db_id, t, columns, None, &raw),
+        A::AddColumn {
+            column,
+            position,
+            rollup: None,
+        } => add_columns(
+            w,
+            db_id,
+            t,
+            std::slice::from_ref(column),
+            position.as_ref(),
+            &raw,
+        ),
+        A::AddColumns {
+            columns,
+            rollup: None,
+        } => add_columns(w, db_id, t, columns, None, &raw),
         A::DropColumn { name, rollup: None } => drop_column(w, db_id, t, name, &raw),
-        A::ModifyColumn { column, position, rollup: None } => super::schema_change::modify_column(w, db_id, t, column, position.as_ref(), &raw),
-        A::OrderBy { columns, rollup: None } => super::schema_change::order_by(w, db_id, t, columns, &raw),
-        A::AddColumn { .. } | A::AddColumns { .. } | A::DropColumn { .. } | A::ModifyColumn { .. } | A::OrderBy { .. } => {
-            Err(super::not_supported("ALTER TABLE ... TO/FROM rollup column changes"))
-        }
+        A::ModifyColumn {
+            column,
+            position,
+            rollup: None,
+        } => super::schema_change::modify_column(w, db_id, t, column, position.as_ref(), &raw),
+        A::OrderBy {
+            columns,
+            rollup: None,
+        } => super::schema_change::order_by(w, db_id, t, columns, &raw),
+        A::AddColumn { .. }
+        | A::AddColumns { .. }
+        | A::DropColumn { .. }
+        | A::ModifyColumn { .. }
+        | A::OrderBy { .. } => Err(super::not_supported(
+            "ALTER TABLE ... TO/FROM rollup column changes",
+        )),
         A::ModifyColumnComment { name, comment } => column_comment(w, db_id, t, name, comment),
         A::RenameColumn { old, new } => rename_column(w, db_id, t, old, new),
-        A::AddPartition { temporary, partition, distribution } => parts::add(w, db_id, t, *temporary, partition, distribution.as_ref()),
-        A::DropPartition { temporary, if_exists, name, force } => parts::drop(w, db_id, t, *temporary, name, *if_exists, *force),
+        A::AddPartition {
+            temporary,
+            partition,
+            distribution,
+        } => parts::add(w, db_id, t, *temporary, partition, distribution.as_ref()),
+        A::DropPartition {
+            temporary,
+            if_exists,
+            name,
+            force,
+        } => parts::drop(w, db_id, t, *temporary, name, *if_exists, *force),
         A::RenamePartition { old, new } => parts::rename(w, db_id, t, old, new),
-        A::ReplacePartition { partitions, temp_partitions, properties } => parts::replace(w, db_id, t, partitions, temp_partitions, properties),
-        A::ModifyPartition { temporary, partitions, properties } => parts::modify(w, db_id, t, *temporary, partitions, properties),
+        A::ReplacePartition {
+            partitions,
+            temp_partitions,
+            properties,
+        } => parts::replace(w, db_id, t, partitions, temp_partitions, properties),
+        A::ModifyPartition {
+            temporary,
+            partitions,
+            properties,
+        } => parts::modify(w, db_id, t, *temporary, partitions, properties),
         A::Rename { new_name } => rename_table(w, db_id, t, new_name),
         A::RenameRollup { old, new } => super::rollup::rename(w, db_id, t, old, new),
         A::AddRollup(r) => super::rollup::add(w, db_id, t, r, &raw),
@@ -56,30 +93,48 @@ fn one(w: &mut Writer<'_>, s: &Session, name: &ObjectName, action: &A, text: &st
         A::DropIndex { if_exists, name } => drop_index_of(w, db_id, t, name, *if_exists, &raw),
         A::ModifyComment { comment } => table_comment(w, db_id, t, comment),
         A::SetProperties(p) => set_properties(w, db_id, t, p, &raw),
-        A::ReplaceWithTable { table, properties } => replace_with(w, db_id, &db_name, t, table, properties),
+        A::ReplaceWithTable { table, properties } => {
+            replace_with(w, db_id, &db_name, t, table, properties)
+        }
         A::ModifyDistribution(d) => modify_distribution(w, db_id, t, d),
     }
 }
 
-fn light_enabled(t: &Table) -> bool {
-    t.properties.get("light_schema_change").is_none_or(|v| v.eq_ignore_ascii_case("true"))
+pub(super) fn light_enabled(t: &Table) -> bool {
+    t.properties
+        .get("light_schema_change")
+        .is_none_or(|v| v.eq_ignore_ascii_case("true"))
 }
 
 fn columns_binlog(db_id: i64, t: &Table, raw: &str) -> serde_json::Value {
-    let schema: Vec<serde_json::Value> = t.columns.iter().map(|c| json!({"name": c.name, "uniqueId": c.unique_id})).collect();
+    let schema: Vec<serde_json::Value> = t
+        .columns
+        .iter()
+        .map(|c| json!({"name": c.name, "uniqueId": c.unique_id}))
+        .collect();
     json!({
         "dbId": db_id, "tableId": t.id, "indexSchemaMap": {t.base_index().id.to_string(): schema},
         "indexes": [], "jobId": -1, "rawSql": raw,
     })
 }
 
-fn add_columns(w: &mut Writer<'_>, db_id: i64, mut t: Table, defs: &[ColumnDef], pos: Option<&ColumnPosition>, raw: &str) -> ExecResult {
+fn add_columns(
+    w: &mut Writer<'_>,
+    db_id: i64,
+    mut t: Table,
+    defs: &[ColumnDef],
+    pos: Option<&ColumnPosition>,
+    raw: &str,
+) -> ExecResult {
     if defs.iter().any(|d| d.is_key) || !light_enabled(&t) {
         return super::schema_change::add_columns_heavy(w, db_id, t, defs, pos, raw);
     }
     for d in defs {
         if t.column(&d.name).is_some() {
-            return Err(err(format!("Can not add column which already exists in base table: {}", d.name)));
+            return Err(err(format!(
+                "Can not add column which already exists in base table: {}",
+                d.name
+            )));
         }
         let mut c = super::build::column(d, t.next_col_uid)?;
         match (t.keys_type, &c.agg) {
@@ -91,7 +146,10 @@ fn add_columns(w: &mut Writer<'_>, db_id: i64, mut t: Table, defs: &[ColumnDef],
             _ => {}
         }
         if !c.nullable && c.default.is_none() {
-            return Err(err(format!("Can not add column which has no default value and not nullable: {}", c.name)));
+            return Err(err(format!(
+                "Can not add column which has no default value and not nullable: {}",
+                c.name
+            )));
         }
         let at = insert_position(&t, pos)?;
         t.next_col_uid += 1;
@@ -103,17 +161,36 @@ fn add_columns(w: &mut Writer<'_>, db_id: i64, mut t: Table, defs: &[ColumnDef],
     let raw = add_column_raw(&t, defs, pos, raw);
     let rec = columns_binlog(db_id, &t, &raw);
     let tid = t.id;
-    commit_table(w, db_id, t, vec![], vec![], binlog(kind::MODIFY_TABLE_ADD_OR_DROP_COLUMNS, db_id, vec![tid], rec))
+    commit_table(
+        w,
+        db_id,
+        t,
+        vec![],
+        vec![],
+        binlog(
+            kind::MODIFY_TABLE_ADD_OR_DROP_COLUMNS,
+            db_id,
+            vec![tid],
+            rec,
+        ),
+    )
 }
 
 /// `ALTER TABLE `db`.`t`` part of a raw statement.
-fn raw_prefix(raw: &str) -> &str {
-    raw.match_indices("` ").next().map_or(raw, |(i, _)| &raw[..=i])
+pub(super) fn raw_prefix(raw: &str) -> &str {
+    raw.match_indices("` ")
+        .next()
+        .map_or(raw, |(i, _)| &raw[..=i])
 }
 
 /// Doris' canonical rawSql of a light ADD COLUMN: ``ALTER TABLE `db`.`t` ADD COLUMN `c` INT
 /// NULL DEFAULT "1" COMMENT ""``.
-fn add_column_raw(t: &Table, defs: &[ColumnDef], pos: Option<&ColumnPosition>, raw: &str) -> String {
+fn add_column_raw(
+    t: &Table,
+    defs: &[ColumnDef],
+    pos: Option<&ColumnPosition>,
+    raw: &str,
+) -> String {
     let cols: Vec<String> = defs
         .iter()
         .filter_map(|d| t.column(&d.name))
@@ -125,7 +202,11 @@ fn add_column_raw(t: &Table, defs: &[ColumnDef], pos: Option<&ColumnPosition>, r
             x
         })
         .collect();
-    let body = if cols.len() == 1 { cols[0].clone() } else { format!("({})", cols.join(", ")) };
+    let body = if cols.len() == 1 {
+        cols[0].clone()
+    } else {
+        format!("({})", cols.join(", "))
+    };
     let pos = match pos {
         Some(ColumnPosition::First) => " FIRST".to_string(),
         Some(ColumnPosition::After(a)) => format!(" AFTER `{a}`"),
@@ -141,7 +222,9 @@ pub fn insert_position(t: &Table, pos: Option<&ColumnPosition>) -> Result<usize,
         None => Ok(t.columns.len()),
         Some(ColumnPosition::First) => Err(err("Invalid column order. value should be after key")),
         Some(ColumnPosition::After(c)) => {
-            let p = t.column_pos(c).ok_or_else(|| err(format!("Column[{c}] does not exists")))?;
+            let p = t
+                .column_pos(c)
+                .ok_or_else(|| err(format!("Column[{c}] does not exists")))?;
             if p + 1 < keys {
                 return Err(err("Invalid column order. value should be after key"));
             }
@@ -151,15 +234,23 @@ pub fn insert_position(t: &Table, pos: Option<&ColumnPosition>) -> Result<usize,
 }
 
 fn drop_column(w: &mut Writer<'_>, db_id: i64, mut t: Table, name: &str, raw: &str) -> ExecResult {
-    let p = t.column_pos(name).ok_or_else(|| err(format!("Column does not exists: {name}")))?;
+    let p = t
+        .column_pos(name)
+        .ok_or_else(|| err(format!("Column does not exists: {name}")))?;
     let in_partition = match &t.scheme {
-        PartitionScheme::Range(c) | PartitionScheme::List(c) => c.iter().any(|x| x.eq_ignore_ascii_case(name)),
+        PartitionScheme::Range(c) | PartitionScheme::List(c) => {
+            c.iter().any(|x| x.eq_ignore_ascii_case(name))
+        }
         PartitionScheme::Unpartitioned => false,
     };
     if in_partition {
         return Err(err(format!("Can not drop partition column: {name}")));
     }
-    if t.distribution.hash_columns.iter().any(|x| x.eq_ignore_ascii_case(name)) {
+    if t.distribution
+        .hash_columns
+        .iter()
+        .any(|x| x.eq_ignore_ascii_case(name))
+    {
         return Err(err(format!("Can not drop distribution column: {name}")));
     }
     if t.columns.len() == 1 {
@@ -174,39 +265,69 @@ fn drop_column(w: &mut Writer<'_>, db_id: i64, mut t: Table, name: &str, raw: &s
     for idx in &mut t.indexes {
         idx.columns.retain(|u| *u != c.unique_id);
     }
-    t.secondary_indexes.retain(|i| !i.columns.iter().any(|x| x.eq_ignore_ascii_case(name)));
+    t.secondary_indexes
+        .retain(|i| !i.columns.iter().any(|x| x.eq_ignore_ascii_case(name)));
     t.indexes[0].schema_version += 1;
     let rec = columns_binlog(db_id, &t, raw);
     let tid = t.id;
-    commit_table(w, db_id, t, vec![], vec![], binlog(kind::MODIFY_TABLE_ADD_OR_DROP_COLUMNS, db_id, vec![tid], rec))
+    commit_table(
+        w,
+        db_id,
+        t,
+        vec![],
+        vec![],
+        binlog(
+            kind::MODIFY_TABLE_ADD_OR_DROP_COLUMNS,
+            db_id,
+            vec![tid],
+            rec,
+        ),
+    )
 }
 
-fn column_comment(w: &mut Writer<'_>, db_id: i64, mut t: Table, name: &str, comment: &str) -> ExecResult {
-    let p = t.column_pos(name).ok_or_else(|| err(format!("Unknown column '{name}'")))?;
+fn column_comment(
+    w: &mut Writer<'_>,
+    db_id: i64,
+    mut t: Table,
+    name: &str,
+    comment: &str,
+) -> ExecResult {
+    let p = t
+        .column_pos(name)
+        .ok_or_else(|| err(format!("Unknown column '{name}'")))?;
     t.columns[p].comment = comment.to_string();
     let col = t.columns[p].name.clone();
-    let rec = json!({"type": "COLUMN", "dbId": db_id, "tblId": t.id, "colToComment": {col: comment}});
+    let rec =
+        json!({"type": "COLUMN", "dbId": db_id, "tblId": t.id, "colToComment": {col: comment}});
     let tid = t.id;
-    commit_table(w, db_id, t, vec![], vec![], binlog(kind::MODIFY_COMMENT, db_id, vec![tid], rec))
-}
-
-fn table_comment(w: &mut Writer<'_>, db_id: i64, mut t: Table, comment: &str) -> ExecResult {
-    t.comment = comment.to_string();
-    let rec = json!({"type": "TABLE", "dbId": db_id, "tblId": t.id, "tblComment": comment});
-    let tid = t.id;
-    commit_table(w, db_id, t, vec![], vec![], binlog(kind::MODIFY_COMMENT, db_id, vec![tid], rec))
+    commit_table(
+        w,
+        db_id,
+        t,
+        vec![],
+        vec![],
+        binlog(kind::MODIFY_COMMENT, db_id, vec![tid], rec),
+    )
 }
 
 fn rename_column(w: &mut Writer<'_>, db_id: i64, mut t: Table, old: &str, new: &str) -> ExecResult {
     if !light_enabled(&t) {
-        return Err(err("Do not support rename column when light_schema_change is false"));
+        return Err(err(
+            "Do not support rename column when light_schema_change is false",
+        ));
     }
-    let p = t.column_pos(old).ok_or_else(|| err(format!("Column[{old}] does not exists")))?;
+    let p = t
+        .column_pos(old)
+        .ok_or_else(|| err(format!("Column[{old}] does not exists")))?;
     if t.column(new).is_some() {
         return Err(err(format!("Column name[{new}] is already used")));
     }
     let old_name = std::mem::replace(&mut t.columns[p].name, new.to_string());
-    let fix = |v: &mut Vec<String>| v.iter_mut().filter(|c| c.eq_ignore_ascii_case(&old_name)).for_each(|c| *c = new.to_string());
+    let fix = |v: &mut Vec<String>| {
+        v.iter_mut()
+            .filter(|c| c.eq_ignore_ascii_case(&old_name))
+            .for_each(|c| *c = new.to_string())
+    };
     if let PartitionScheme::Range(c) | PartitionScheme::List(c) = &mut t.scheme {
         fix(c);
     }
@@ -218,125 +339,19 @@ fn rename_column(w: &mut Writer<'_>, db_id: i64, mut t: Table, old: &str, new: &
         fix(&mut i.columns);
     }
     t.indexes[0].schema_version += 1;
-    let versions: serde_json::Map<String, serde_json::Value> = t.indexes.iter().map(|i| (i.id.to_string(), json!(i.schema_version))).collect();
+    let versions: serde_json::Map<String, serde_json::Value> = t
+        .indexes
+        .iter()
+        .map(|i| (i.id.to_string(), json!(i.schema_version)))
+        .collect();
     let rec = json!({"dbId": db_id, "tableId": t.id, "colName": old_name, "newColName": new, "indexIdToSchemaVersion": versions});
     let tid = t.id;
-    commit_table(w, db_id, t, vec![], vec![], binlog(kind::RENAME_COLUMN, db_id, vec![tid], rec))
-}
-
-fn rename_table(w: &mut Writer<'_>, db_id: i64, mut t: Table, new: &str) -> ExecResult {
-    let db = w.state.dbs.get(&db_id).ok_or_else(|| err("database dropped"))?;
-    if db.table(new).is_some() {
-        return Err(SqlError::with_code(SqlError::TABLE_EXISTS, format!("Table '{new}' already exists")));
-    }
-    let old = std::mem::replace(&mut t.name, new.to_string());
-    t.indexes[0].name = new.to_string();
-    for p in t.partitions.iter_mut().filter(|p| t.scheme == PartitionScheme::Unpartitioned && p.name == old) {
-        p.name = new.to_string();
-    }
-    let rec = records::rename(db_id, t.id, -1, -1, [new, &old, "", "", "", ""]);
-    let tid = t.id;
-    commit_table(w, db_id, t, vec![], vec![], binlog(kind::RENAME_TABLE, db_id, vec![tid], rec))
-}
-
-fn set_properties(w: &mut Writer<'_>, db_id: i64, mut t: Table, p: &Properties, raw: &str) -> ExecResult {
-    super::ddl_db::validate_binlog_props(p)?;
-    for (k, v) in &p.0 {
-        match k.as_str() {
-            "light_schema_change" if !v.eq_ignore_ascii_case("true") => {
-                return Err(err("Property light_schema_change can only be set to true"))
-            }
-            "is_being_synced" if !matches!(v.as_str(), "true" | "false") => {
-                return Err(err(format!("Invalid is_being_synced value: {v}")))
-            }
-            "replication_num" | "replication_allocation" => {
-                return Err(err("Can not change replication allocation of the table, use ALTER TABLE ... MODIFY PARTITION"))
-            }
-            _ => {}
-        }
-        t.properties.insert(k.clone(), v.clone());
-    }
-    let props: std::collections::BTreeMap<_, _> = p.0.iter().cloned().collect();
-    let rec = json!({"dbId": db_id, "tableId": t.id, "tableName": t.name, "properties": props, "sql": raw});
-    let tid = t.id;
-    commit_table(w, db_id, t, vec![], vec![], binlog(kind::MODIFY_TABLE_PROPERTY, db_id, vec![tid], rec))
-}
-
-fn modify_distribution(w: &mut Writer<'_>, db_id: i64, mut t: Table, d: &crate::sql::ast::DistributionDesc) -> ExecResult {
-    let nd = super::build::distribution(Some(d), t.keys_type, &t.columns)?;
-    if nd.hash_columns != t.distribution.hash_columns {
-        return Err(err("Cannot change distribution type or columns"));
-    }
-    t.distribution = nd;
-    let rec = json!({"dbId": db_id, "tableId": t.id, "bucketNum": t.distribution.buckets});
-    let tid = t.id;
-    commit_table(w, db_id, t, vec![], vec![], binlog(MODIFY_DISTRIBUTION_BUCKET_NUM, db_id, vec![tid], rec))
-}
-
-fn index_binlog(db_id: i64, t: &Table, name: &str, drop: bool, raw: &str) -> serde_json::Value {
-    json!({"dbId": db_id, "tableId": t.id, "isDropInvertedIndex": drop, "indexName": name, "rawSql": raw, "jobId": -1})
-}
-
-fn add_index(w: &mut Writer<'_>, db_id: i64, mut t: Table, def: &IndexDef, if_not_exists: bool, raw: &str) -> ExecResult {
-    if if_not_exists && t.secondary_indexes.iter().any(|i| i.name.eq_ignore_ascii_case(&def.name)) {
-        return Ok(QueryResult::ok());
-    }
-    let si = super::ddl_table::secondary_index(w, &t, def)?;
-    t.secondary_indexes.push(si);
-    let rec = index_binlog(db_id, &t, &def.name, false, raw);
-    let tid = t.id;
-    commit_table(w, db_id, t, vec![], vec![], binlog(kind::MODIFY_TABLE_ADD_OR_DROP_INVERTED_INDICES, db_id, vec![tid], rec))
-}
-
-fn drop_index_of(w: &mut Writer<'_>, db_id: i64, mut t: Table, name: &str, if_exists: bool, raw: &str) -> ExecResult {
-    let Some(p) = t.secondary_indexes.iter().position(|i| i.name.eq_ignore_ascii_case(name)) else {
-        return if if_exists { Ok(QueryResult::ok()) } else { Err(err(format!("index {name} does not exist"))) };
-    };
-    t.secondary_indexes.remove(p);
-    let rec = index_binlog(db_id, &t, name, true, raw);
-    let tid = t.id;
-    commit_table(w, db_id, t, vec![], vec![], binlog(kind::MODIFY_TABLE_ADD_OR_DROP_INVERTED_INDICES, db_id, vec![tid], rec))
-}
-
-/// `CREATE INDEX idx ON t (...)`.
-pub fn create_index(w: &mut Writer<'_>, s: &Session, table: &ObjectName, def: IndexDef, if_not_exists: bool) -> ExecResult {
-    let (db, t) = olap_table_of(w.state, s, table)?;
-    let raw = format!("CREATE INDEX `{}` ON `{}`.`{}`", def.name, db.name, t.name);
-    let (db_id, t) = (db.id, t.clone());
-    add_index(w, db_id, t, &def, if_not_exists, &raw)
-}
-
-/// `DROP INDEX idx ON t`.
-pub fn drop_index(w: &mut Writer<'_>, s: &Session, table: &ObjectName, name: &str, if_exists: bool) -> ExecResult {
-    let (db, t) = olap_table_of(w.state, s, table)?;
-    let raw = format!("DROP INDEX `{name}` ON `{}`.`{}`", db.name, t.name);
-    let (db_id, t) = (db.id, t.clone());
-    drop_index_of(w, db_id, t, name, if_exists, &raw)
-}
-
-fn replace_with(w: &mut Writer<'_>, db_id: i64, db_name: &str, a: Table, b_name: &str, props: &Properties) -> ExecResult {
-    let swap = props.get("swap").is_none_or(|v| v.eq_ignore_ascii_case("true"));
-    let s = crate::cluster::config::Session { db: Some(db_name.to_string()), ..Default::default() };
-    let (_, b) = table_of(w.state, &s, &ObjectName::bare(b_name))?;
-    if b.is_view() {
-        return Err(err(format!("{b_name} is not a OLAP table")));
-    }
-    let mut b = b.clone();
-    let (a_name, a_id, b_id) = (a.name.clone(), a.id, b.id);
-    b.name = a_name.clone();
-    b.indexes[0].name = a_name.clone();
-    let mut changes = vec![Change::DropTable { db_id, table_id: a_id }];
-    if swap {
-        let mut a2 = a.clone();
-        a2.name = b_name.to_string();
-        a2.indexes[0].name = b_name.to_string();
-        changes = vec![Change::PutTable { db_id, table: Box::new(a2) }];
-    }
-    changes.push(Change::PutTable { db_id, table: Box::new(b) });
-    let rec = json!({
-        "dbId": db_id, "dbName": db_name, "origTblId": a_id, "origTblName": a_name,
-        "newTblId": b_id, "newTblName": b_name, "swapTable": swap, "isForce": false,
-    });
-    commit_catalog(w, changes, binlog(REPLACE_TABLE, db_id, vec![a_id, b_id], rec))?;
-    Ok(QueryResult::ok())
+    commit_table(
+        w,
+        db_id,
+        t,
+        vec![],
+        vec![],
+        binlog(kind::RENAME_COLUMN, db_id, vec![tid], rec),
+    )
 }

@@ -1,18 +1,12 @@
 //! Turning AST definitions into catalog objects: types, columns, keys, distribution,
 //! partitions with their tablets and replicas.
 
+pub use super::build_partition::{index_tablets, new_partition, partition_item};
 use super::err;
-use crate::cluster::catalog::{
-    AggType, Bound, Column, DefaultValue, Distribution, IndexMeta, KeysType, Partition,
-    PartitionIndex, PartitionItem, Replica, Table, Tablet,
-};
-use crate::cluster::partition::{cmp_bounds, items_overlap, partition_types, range_string};
-use crate::cluster::rowset::TabletData;
-use crate::cluster::state::State;
-use crate::cluster::types::{coerce, Lit, SqlType, Value};
+use crate::cluster::catalog::{AggType, Column, DefaultValue, Distribution, KeysType};
+use crate::cluster::types::{coerce, Lit, SqlType};
 use crate::result::SqlError;
-use crate::sql::ast::{self, Buckets, DistributionDesc, PartitionValue, PartitionValues, TypeKind};
-use std::cmp::Ordering;
+use crate::sql::ast::{self, Buckets, DistributionDesc, TypeKind};
 
 /// Bucket count chosen for `BUCKETS AUTO` (deterministic, small).
 pub const AUTO_BUCKETS: u32 = 1;
@@ -29,15 +23,21 @@ pub fn sql_type(dt: &ast::DataType) -> Result<SqlType, SqlError> {
         TypeKind::Boolean => SqlType::Boolean,
         TypeKind::Float => SqlType::Float,
         TypeKind::Double => SqlType::Double,
-        TypeKind::Decimal { precision, scale, .. } => {
+        TypeKind::Decimal {
+            precision, scale, ..
+        } => {
             let (p, s) = (small(*precision, 9), small(*scale, 0));
             if p == 0 || p > 38 || s > p {
-                return Err(err(format!("Invalid decimal type: precision {p}, scale {s}")));
+                return Err(err(format!(
+                    "Invalid decimal type: precision {p}, scale {s}"
+                )));
             }
             SqlType::Decimal(p as u8, s as u8)
         }
         TypeKind::Date { .. } => SqlType::Date,
-        TypeKind::DateTime { precision, .. } => SqlType::DateTime(small(*precision, 0).min(6) as u8),
+        TypeKind::DateTime { precision, .. } => {
+            SqlType::DateTime(small(*precision, 0).min(6) as u8)
+        }
         TypeKind::Char(n) => SqlType::Char(small(*n, 1)),
         TypeKind::Varchar(n) => SqlType::Varchar(small(*n, 65533)),
         TypeKind::String => SqlType::String,
@@ -76,7 +76,10 @@ pub fn column(def: &ast::ColumnDef, unique_id: u32) -> Result<Column, SqlError> 
         Some(ast::ColumnDefault::Keyword(k)) => Some(DefaultValue::Expr(k.clone())),
     };
     if def.nullable == Some(false) && default == Some(DefaultValue::Null) {
-        return Err(err(format!("Can not set null default value to non nullable column: {}", def.name)));
+        return Err(err(format!(
+            "Can not set null default value to non nullable column: {}",
+            def.name
+        )));
     }
     Ok(Column {
         name: def.name.clone(),
@@ -109,7 +112,11 @@ fn default_dup_keys(cols: &[Column]) -> usize {
     let mut n = 0;
     let mut bytes = 0;
     for c in cols {
-        if matches!(c.ty, SqlType::Float | SqlType::Double | SqlType::Other(_) | SqlType::String) || n == 3 {
+        if matches!(
+            c.ty,
+            SqlType::Float | SqlType::Double | SqlType::Other(_) | SqlType::String
+        ) || n == 3
+        {
             break;
         }
         bytes += key_bytes(&c.ty);
@@ -125,10 +132,16 @@ fn default_dup_keys(cols: &[Column]) -> usize {
 }
 
 /// Builds the columns of a CREATE TABLE with key flags and aggregation types resolved.
-pub fn columns(defs: &[ast::ColumnDef], keys: Option<&ast::KeysDesc>) -> Result<(KeysType, Vec<Column>), SqlError> {
+pub fn columns(
+    defs: &[ast::ColumnDef],
+    keys: Option<&ast::KeysDesc>,
+) -> Result<(KeysType, Vec<Column>), SqlError> {
     let mut cols = Vec::with_capacity(defs.len());
     for (i, d) in defs.iter().enumerate() {
-        if cols.iter().any(|c: &Column| c.name.eq_ignore_ascii_case(&d.name)) {
+        if cols
+            .iter()
+            .any(|c: &Column| c.name.eq_ignore_ascii_case(&d.name))
+        {
             return Err(err(format!("Duplicate column name '{}'", d.name)));
         }
         cols.push(column(d, i as u32)?);
@@ -161,8 +174,11 @@ fn check_key_prefix(cols: &[Column], keys: &[String]) -> Result<usize, SqlError>
             return Err(err(format!("Key column[{k}] doesn't exist.")));
         }
         if !cols.get(i).is_some_and(|c| c.name.eq_ignore_ascii_case(k)) {
-            return Err(err("Key columns should be a ordered prefix of the schema. KeyColumns[".to_string()
-                + &keys.join(", ") + "]"));
+            return Err(err(
+                "Key columns should be a ordered prefix of the schema. KeyColumns[".to_string()
+                    + &keys.join(", ")
+                    + "]",
+            ));
         }
     }
     Ok(keys.len())
@@ -171,17 +187,23 @@ fn check_key_prefix(cols: &[Column], keys: &[String]) -> Result<usize, SqlError>
 fn resolve_agg(keys_type: KeysType, c: &mut Column) -> Result<(), SqlError> {
     if c.is_key {
         if c.agg.is_some() {
-            return Err(err(format!("Key column {} should not specify aggregate type.", c.name)));
+            return Err(err(format!(
+                "Key column {} should not specify aggregate type.",
+                c.name
+            )));
         }
         if matches!(c.ty, SqlType::Float | SqlType::Double) {
-            return Err(err(format!("Float or double can not used as a key, use decimal instead.")));
+            return Err(err(
+                "Float or double can not used as a key, use decimal instead.",
+            ));
         }
         return Ok(());
     }
     match keys_type {
-        KeysType::Agg if c.agg.is_none() => {
-            Err(err(format!("The column[{}] must specify aggregate type", c.name)))
-        }
+        KeysType::Agg if c.agg.is_none() => Err(err(format!(
+            "The column[{}] must specify aggregate type",
+            c.name
+        ))),
         KeysType::Agg => Ok(()),
         _ if c.agg.is_some() => Err(err(format!(
             "{} table should not specify aggregate type for non-key column[{}]",
@@ -197,20 +219,34 @@ fn resolve_agg(keys_type: KeysType, c: &mut Column) -> Result<(), SqlError> {
 }
 
 /// Resolves a distribution clause (None → Doris 2.1 default).
-pub fn distribution(desc: Option<&DistributionDesc>, keys_type: KeysType, cols: &[Column]) -> Result<Distribution, SqlError> {
+pub fn distribution(
+    desc: Option<&DistributionDesc>,
+    keys_type: KeysType,
+    cols: &[Column],
+) -> Result<Distribution, SqlError> {
     let (hash, buckets) = match desc {
         None if keys_type == KeysType::Dup => (Vec::new(), None),
-        None => (cols.iter().filter(|c| c.is_key).map(|c| c.name.clone()).collect(), None),
+        None => (
+            cols.iter()
+                .filter(|c| c.is_key)
+                .map(|c| c.name.clone())
+                .collect(),
+            None,
+        ),
         Some(DistributionDesc::Hash { columns, buckets }) => (columns.clone(), *buckets),
         Some(DistributionDesc::Random { buckets }) => (Vec::new(), *buckets),
     };
     if hash.is_empty() && keys_type == KeysType::Unique {
-        return Err(err("Create unique keys table should not contain random distribution desc"));
+        return Err(err(
+            "Create unique keys table should not contain random distribution desc",
+        ));
     }
     let mut resolved = Vec::with_capacity(hash.len());
     for h in &hash {
         let Some(c) = cols.iter().find(|c| c.name.eq_ignore_ascii_case(h)) else {
-            return Err(err(format!("Distribution column[{h}] is not found in table")));
+            return Err(err(format!(
+                "Distribution column[{h}] is not found in table"
+            )));
         };
         if keys_type != KeysType::Dup && !c.is_key {
             return Err(err(format!("Distribution column[{h}] is not key column")));
@@ -218,11 +254,19 @@ pub fn distribution(desc: Option<&DistributionDesc>, keys_type: KeysType, cols: 
         resolved.push(c.name.clone());
     }
     let (buckets, auto) = match buckets {
-        Some(Buckets::Num(0)) => return Err(err("Number of hash distribution should be greater than zero.")),
+        Some(Buckets::Num(0)) => {
+            return Err(err(
+                "Number of hash distribution should be greater than zero.",
+            ))
+        }
         Some(Buckets::Num(n)) => (n, false),
         Some(Buckets::Auto) | None => (AUTO_BUCKETS, true),
     };
-    Ok(Distribution { hash_columns: resolved, buckets, auto })
+    Ok(Distribution {
+        hash_columns: resolved,
+        buckets,
+        auto,
+    })
 }
 
 /// The Doris "not enough backends" error.
@@ -233,157 +277,4 @@ pub fn not_enough_backends(n: u32) -> SqlError {
          Create failed replications:\nreplication tag: {{\"location\" : \"default\"}}, replication num: {n}, \
          storage medium: HDD"
     ))
-}
-
-/// Allocates a partition with tablets for every index of `table` and replicas on BEs.
-pub fn new_partition(
-    state: &mut State,
-    (db_id, table): (i64, &Table),
-    name: &str,
-    item: PartitionItem,
-    is_temp: bool,
-    dist: Distribution,
-    now: i64,
-) -> Result<(Partition, Vec<(i64, TabletData)>), SqlError> {
-    let rep = table.replication_num();
-    let bes = state.alive_backends();
-    if (bes.len() as u32) < rep || rep == 0 {
-        return Err(not_enough_backends(rep));
-    }
-    let pid = state.alloc_id();
-    let mut indexes = Vec::new();
-    let mut data = Vec::new();
-    for (i, index) in table.indexes.iter().enumerate() {
-        let tablets = new_tablets(state, &bes, rep, dist.buckets, i);
-        for t in &tablets {
-            let td = TabletData { db_id, table_id: table.id, partition_id: pid, index_id: index.id, rowsets: Vec::new() };
-            data.push((t.id, td));
-        }
-        indexes.push(PartitionIndex { index_id: index.id, tablets });
-    }
-    let p = Partition {
-        id: pid,
-        name: name.to_string(),
-        item,
-        visible_version: 1,
-        visible_version_time: now,
-        is_temp,
-        distribution: dist,
-        replication_num: rep,
-        indexes,
-    };
-    Ok((p, data))
-}
-
-/// Tablets for one index: ids ascending, replicas spread round-robin over the BEs.
-pub fn new_tablets(state: &mut State, bes: &[i64], rep: u32, buckets: u32, salt: usize) -> Vec<Tablet> {
-    (0..buckets as usize)
-        .map(|b| {
-            let id = state.alloc_id();
-            let replicas = (0..rep as usize)
-                .map(|r| Replica { id: state.alloc_id(), backend_id: bes[(b + r + salt) % bes.len()] })
-                .collect();
-            Tablet { id, replicas }
-        })
-        .collect()
-}
-
-/// Tablets for a new index (rollup / schema change) in every partition of `table`.
-pub fn index_tablets(state: &mut State, db_id: i64, table: &Table, index: &IndexMeta) -> Vec<(i64, PartitionIndex, Vec<(i64, TabletData)>)> {
-    let bes = state.alive_backends();
-    let mut out = Vec::new();
-    for (n, p) in table.partitions.iter().enumerate() {
-        let tablets = new_tablets(state, &bes, p.replication_num, p.distribution.buckets, n);
-        let data = tablets
-            .iter()
-            .map(|t| (t.id, TabletData { db_id, table_id: table.id, partition_id: p.id, index_id: index.id, rowsets: Vec::new() }))
-            .collect();
-        out.push((p.id, PartitionIndex { index_id: index.id, tablets }, data));
-    }
-    out
-}
-
-fn bound_values(values: &[PartitionValue], types: &[SqlType], cols: &[String]) -> Result<Vec<Bound>, SqlError> {
-    if values.len() > types.len() {
-        return Err(err("partition key desc list size[".to_string() + &values.len().to_string()
-            + "] is larger than partition column size[" + &types.len().to_string() + "]"));
-    }
-    let mut out = Vec::with_capacity(types.len());
-    for (i, ty) in types.iter().enumerate() {
-        out.push(match values.get(i) {
-            Some(PartitionValue::MaxValue) => Bound::Max,
-            Some(PartitionValue::Value(s)) => Bound::V(coerce(&Lit::Str(s.clone()), ty, &cols[i]).map_err(err)?),
-            Some(PartitionValue::Null) => return Err(err("Can not use NULL in range partition")),
-            None if matches!(out.last(), Some(Bound::Max)) => Bound::Max,
-            None => Bound::V(ty.min_value()),
-        });
-    }
-    Ok(out)
-}
-
-/// Builds and checks the item of a new partition against `existing` (same temp-ness).
-pub fn partition_item(table: &Table, values: &PartitionValues, existing: &[&Partition]) -> Result<PartitionItem, SqlError> {
-    let types = partition_types(table);
-    let cols = crate::cluster::partition::partition_columns(table).to_vec();
-    let item = match values {
-        PartitionValues::Unspecified if types.is_empty() => PartitionItem::All,
-        PartitionValues::Unspecified => return Err(err("partition values must be specified")),
-        PartitionValues::LessThan(v) => {
-            let upper = bound_values(v, &types, &cols)?;
-            let lower = existing
-                .iter()
-                .filter_map(|p| match &p.item {
-                    PartitionItem::Range { upper: u, .. } if cmp_bounds(u, &upper) != Ordering::Greater => Some(u.clone()),
-                    _ => None,
-                })
-                .max_by(|a, b| cmp_bounds(a, b))
-                .unwrap_or_else(|| types.iter().map(|t| Bound::V(t.min_value())).collect());
-            PartitionItem::Range { lower, upper }
-        }
-        PartitionValues::Fixed { lower, upper } => PartitionItem::Range {
-            lower: bound_values(lower, &types, &cols)?,
-            upper: bound_values(upper, &types, &cols)?,
-        },
-        PartitionValues::In(tuples) => PartitionItem::List(list_values(tuples, &types, &cols)?),
-    };
-    check_item(&types, &item, existing)?;
-    Ok(item)
-}
-
-fn list_values(tuples: &[Vec<PartitionValue>], types: &[SqlType], cols: &[String]) -> Result<Vec<Vec<Value>>, SqlError> {
-    let mut out = Vec::new();
-    for t in tuples {
-        if t.len() != types.len() {
-            return Err(err("partition key desc list size does not match partition column size"));
-        }
-        let mut row = Vec::new();
-        for (i, v) in t.iter().enumerate() {
-            row.push(match v {
-                PartitionValue::Value(s) => coerce(&Lit::Str(s.clone()), &types[i], &cols[i]).map_err(err)?,
-                PartitionValue::Null => Value::Null,
-                PartitionValue::MaxValue => return Err(err("MAXVALUE is not allowed in list partition")),
-            });
-        }
-        out.push(row);
-    }
-    Ok(out)
-}
-
-fn check_item(types: &[SqlType], item: &PartitionItem, existing: &[&Partition]) -> Result<(), SqlError> {
-    if let PartitionItem::Range { lower, upper } = item {
-        if cmp_bounds(lower, upper) != Ordering::Less {
-            return Err(err(format!(
-                "The lower values must smaller than upper values: {}",
-                range_string(types, item)
-            )));
-        }
-    }
-    if let Some(p) = existing.iter().find(|p| items_overlap(&p.item, item)) {
-        return Err(err(format!(
-            "Range {} is intersected with range: {}",
-            range_string(types, item),
-            range_string(types, &p.item)
-        )));
-    }
-    Ok(())
 }

@@ -16,10 +16,14 @@ const ALTER_DATABASE_PROPERTY: i32 = 8;
 /// Runs a database statement.
 pub fn run(w: &mut Writer<'_>, s: &mut Session, stmt: Statement) -> ExecResult {
     match stmt {
-        Statement::CreateDatabase { if_not_exists, name, properties } => {
-            create(w, &name, if_not_exists, &properties)
-        }
-        Statement::DropDatabase { if_exists, name, .. } => drop(w, s, &name, if_exists),
+        Statement::CreateDatabase {
+            if_not_exists,
+            name,
+            properties,
+        } => create(w, &name, if_not_exists, &properties),
+        Statement::DropDatabase {
+            if_exists, name, ..
+        } => drop(w, s, &name, if_exists),
         Statement::Use { name, .. } => {
             let db = db_of(w.state, s, Some(&name))?;
             s.db = Some(db.name.clone());
@@ -47,7 +51,11 @@ fn create(w: &mut Writer<'_>, name: &str, if_not_exists: bool, props: &Propertie
     }
     validate_binlog_props(props)?;
     let id = w.state.alloc_id();
-    let change = Change::PutDb { id, name: name.to_string(), properties: to_props(props) };
+    let change = Change::PutDb {
+        id,
+        name: name.to_string(),
+        properties: to_props(props),
+    };
     commit_catalog(w, vec![change], None)?;
     Ok(QueryResult::ok())
 }
@@ -91,9 +99,16 @@ fn drop(w: &mut Writer<'_>, s: &mut Session, name: &str, if_exists: bool) -> Exe
 fn alter(w: &mut Writer<'_>, s: &Session, name: &str, props: &Properties) -> ExecResult {
     validate_binlog_props(props)?;
     let db = db_of(w.state, s, Some(name))?;
-    if props.get("binlog.enable").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
+    if props
+        .get("binlog.enable")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    {
         // Doris requires every table to have binlog enabled before the database does.
-        if let Some(t) = db.tables.values().find(|t| !t.is_view() && !t.binlog_enabled()) {
+        if let Some(t) = db
+            .tables
+            .values()
+            .find(|t| !t.is_view() && !t.binlog_enabled())
+        {
             return Err(err(format!(
                 "binlog is not enable in table[{}] in db [{}]",
                 t.name, db.name
@@ -106,8 +121,16 @@ fn alter(w: &mut Writer<'_>, s: &Session, name: &str, props: &Properties) -> Exe
     }
     let (id, db_name) = (db.id, db.name.clone());
     let data = json!({"dbId": id, "dbName": db_name, "properties": props.0.iter().cloned().collect::<Props>()});
-    let change = Change::PutDb { id, name: db_name, properties };
-    commit_catalog(w, vec![change], binlog(ALTER_DATABASE_PROPERTY, id, vec![], data))?;
+    let change = Change::PutDb {
+        id,
+        name: db_name,
+        properties,
+    };
+    commit_catalog(
+        w,
+        vec![change],
+        binlog(ALTER_DATABASE_PROPERTY, id, vec![], data),
+    )?;
     let _ = kind::UPSERT;
     Ok(QueryResult::ok())
 }

@@ -1,41 +1,53 @@
-//! CREATE TABLE [LIKE], DROP TABLE/VIEW, CREATE/ALTER VIEW.
+//! CREATE TABLE [LIKE], DROP TABLE / VIEW.
 
 use super::build::{self, new_partition, partition_item};
 use super::show_create::{show_create_table, view_sql};
-use super::{binlog, commit_catalog, db_of, err, table_of, ExecResult};
+use super::{binlog, commit_catalog, db_of, err, ExecResult};
 use crate::cluster::binlog::kind;
 use crate::cluster::catalog::{
-    IndexMeta, PartitionItem, PartitionScheme, Props, SecondaryIndex, Table, ViewDef,
+    IndexMeta, PartitionItem, PartitionScheme, Props, SecondaryIndex, Table,
 };
 use crate::cluster::catalog_ops::Change;
 use crate::cluster::config::Session;
 use crate::cluster::{now_ms, Writer};
 use crate::result::{QueryResult, SqlError};
-use crate::sql::ast::{self, CreateTable, CreateView, ObjectName, PartitionDesc};
+use crate::sql::ast::{self, CreateTable, ObjectName, PartitionDesc};
 use serde_json::json;
 
-/// `TBinlogType` MODIFY_VIEW_DEF (master).
-const MODIFY_VIEW_DEF: i32 = 17;
-
-fn exists_error(name: &str) -> SqlError {
-    SqlError::with_code(SqlError::TABLE_EXISTS, format!("Table '{name}' already exists"))
+pub(super) fn exists_error(name: &str) -> SqlError {
+    SqlError::with_code(
+        SqlError::TABLE_EXISTS,
+        format!("Table '{name}' already exists"),
+    )
 }
 
 /// Table properties with Doris defaults filled in (so SHOW CREATE prints them and a
 /// re-created table compares equal).
-pub fn table_properties(user: &ast::Properties, db_props: &Props, unique: bool) -> Result<Props, SqlError> {
+pub fn table_properties(
+    user: &ast::Properties,
+    db_props: &Props,
+    unique: bool,
+) -> Result<Props, SqlError> {
     super::ddl_db::validate_binlog_props(user)?;
     let mut p: Props = user.0.iter().cloned().collect();
     let rep = match (p.remove("replication_num"), p.get("replication_allocation")) {
         (_, Some(a)) => crate::cluster::catalog::parse_replication_allocation(a)
             .ok_or_else(|| err(format!("Invalid replication allocation: {a}")))?,
-        (Some(n), None) => n.trim().parse::<u32>().map_err(|_| err(format!("Invalid replication number: {n}")))?,
+        (Some(n), None) => n
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| err(format!("Invalid replication number: {n}")))?,
         (None, None) => 3,
     };
-    p.insert("replication_allocation".into(), format!("tag.location.default: {rep}"));
+    p.insert(
+        "replication_allocation".into(),
+        format!("tag.location.default: {rep}"),
+    );
     let db_binlog = db_props.get("binlog.enable").map(String::as_str) == Some("true");
     if db_binlog && p.get("binlog.enable").map(String::as_str) == Some("false") {
-        return Err(err("Cannot create table with binlog disabled when database binlog enable"));
+        return Err(err(
+            "Cannot create table with binlog disabled when database binlog enable",
+        ));
     }
     let defaults = [
         ("binlog.enable", if db_binlog { "true" } else { "false" }),
@@ -49,7 +61,8 @@ pub fn table_properties(user: &ast::Properties, db_props: &Props, unique: bool) 
         p.entry(k.into()).or_insert_with(|| v.into());
     }
     if unique {
-        p.entry("enable_unique_key_merge_on_write".into()).or_insert_with(|| "true".into());
+        p.entry("enable_unique_key_merge_on_write".into())
+            .or_insert_with(|| "true".into());
     }
     Ok(p)
 }
@@ -58,17 +71,32 @@ pub fn table_properties(user: &ast::Properties, db_props: &Props, unique: bool) 
 pub fn create_table(w: &mut Writer<'_>, s: &Session, ct: CreateTable) -> ExecResult {
     let db = db_of(w.state, s, ct.name.db.as_deref())?;
     if db.table(&ct.name.name).is_some() {
-        return if ct.if_not_exists { Ok(QueryResult::ok()) } else { Err(exists_error(&ct.name.name)) };
+        return if ct.if_not_exists {
+            Ok(QueryResult::ok())
+        } else {
+            Err(exists_error(&ct.name.name))
+        };
     }
-    if let Some(e) = ct.engine.as_deref().filter(|e| !e.eq_ignore_ascii_case("olap")) {
-        return Err(super::not_supported(&format!("CREATE TABLE ... ENGINE={e}")));
+    if let Some(e) = ct
+        .engine
+        .as_deref()
+        .filter(|e| !e.eq_ignore_ascii_case("olap"))
+    {
+        return Err(super::not_supported(&format!(
+            "CREATE TABLE ... ENGINE={e}"
+        )));
     }
     let (db_id, db_props) = (db.id, db.properties.clone());
     let table = build_table(w, db_id, &db_props, &ct)?;
     commit_new_table(w, db_id, table)
 }
 
-fn build_table(w: &mut Writer<'_>, db_id: i64, db_props: &Props, ct: &CreateTable) -> Result<(Table, Vec<(i64, crate::cluster::rowset::TabletData)>), SqlError> {
+fn build_table(
+    w: &mut Writer<'_>,
+    db_id: i64,
+    db_props: &Props,
+    ct: &CreateTable,
+) -> Result<(Table, Vec<(i64, crate::cluster::rowset::TabletData)>), SqlError> {
     let (keys_type, columns) = build::columns(&ct.columns, ct.keys.as_ref())?;
     let scheme = match &ct.partition {
         None => PartitionScheme::Unpartitioned,
@@ -80,7 +108,13 @@ fn build_table(w: &mut Writer<'_>, db_id: i64, db_props: &Props, ct: &CreateTabl
     let properties = table_properties(&ct.properties, db_props, unique)?;
     let now = now_ms();
     let (id, base_id) = (w.state.alloc_id(), w.state.alloc_id());
-    let base = IndexMeta { id: base_id, name: ct.name.name.clone(), columns: columns.iter().map(|c| c.unique_id).collect(), schema_version: 0, define_sql: None };
+    let base = IndexMeta {
+        id: base_id,
+        name: ct.name.name.clone(),
+        columns: columns.iter().map(|c| c.unique_id).collect(),
+        schema_version: 0,
+        define_sql: None,
+    };
     let mut table = Table {
         id,
         name: ct.name.name.clone(),
@@ -96,6 +130,7 @@ fn build_table(w: &mut Writer<'_>, db_id: i64, db_props: &Props, ct: &CreateTabl
         secondary_indexes: Vec::new(),
         properties,
         create_time_ms: now,
+        auto_inc_next: 1,
     };
     check_partition_columns(&table)?;
     for r in &ct.rollups {
@@ -113,23 +148,36 @@ fn build_table(w: &mut Writer<'_>, db_id: i64, db_props: &Props, ct: &CreateTabl
 fn check_partition_columns(t: &Table) -> Result<(), SqlError> {
     for c in crate::cluster::partition::partition_columns(t) {
         let Some(col) = t.column(c) else {
-            return Err(err(format!("Partition column[{c}] does not exist in column list.")));
+            return Err(err(format!(
+                "Partition column[{c}] does not exist in column list."
+            )));
         };
         if !col.is_key && t.keys_type != crate::cluster::catalog::KeysType::Dup {
-            return Err(err(format!("The partition column could not be aggregated column: {c}")));
+            return Err(err(format!(
+                "The partition column could not be aggregated column: {c}"
+            )));
         }
     }
     Ok(())
 }
 
 /// A secondary index definition checked against the table.
-pub fn secondary_index(w: &mut Writer<'_>, t: &Table, i: &ast::IndexDef) -> Result<SecondaryIndex, SqlError> {
+pub fn secondary_index(
+    w: &mut Writer<'_>,
+    t: &Table,
+    i: &ast::IndexDef,
+) -> Result<SecondaryIndex, SqlError> {
     for c in &i.columns {
         if t.column(c).is_none() {
-            return Err(err(format!("Column does not exist in table. invalid column: {c}")));
+            return Err(err(format!(
+                "Column does not exist in table. invalid column: {c}"
+            )));
         }
     }
-    if t.secondary_indexes.iter().any(|x| x.name.eq_ignore_ascii_case(&i.name)) {
+    if t.secondary_indexes
+        .iter()
+        .any(|x| x.name.eq_ignore_ascii_case(&i.name))
+    {
         return Err(err(format!("index `{}` already exist.", i.name)));
     }
     Ok(SecondaryIndex {
@@ -142,14 +190,30 @@ pub fn secondary_index(w: &mut Writer<'_>, t: &Table, i: &ast::IndexDef) -> Resu
     })
 }
 
-fn add_initial_partitions(w: &mut Writer<'_>, db_id: i64, table: &mut Table, desc: Option<&PartitionDesc>, now: i64) -> Result<Vec<(i64, crate::cluster::rowset::TabletData)>, SqlError> {
+fn add_initial_partitions(
+    w: &mut Writer<'_>,
+    db_id: i64,
+    table: &mut Table,
+    desc: Option<&PartitionDesc>,
+    now: i64,
+) -> Result<Vec<(i64, crate::cluster::rowset::TabletData)>, SqlError> {
     let defs = match desc {
         None => {
-            let (p, data) = new_partition(w.state, (db_id, table), &table.name.clone(), PartitionItem::All, false, table.distribution.clone(), now)?;
+            let (p, data) = new_partition(
+                w.state,
+                (db_id, table),
+                &table.name.clone(),
+                PartitionItem::All,
+                false,
+                table.distribution.clone(),
+                now,
+            )?;
             table.partitions.push(p);
             return Ok(data);
         }
-        Some(PartitionDesc::Range { partitions, .. } | PartitionDesc::List { partitions, .. }) => partitions,
+        Some(PartitionDesc::Range { partitions, .. } | PartitionDesc::List { partitions, .. }) => {
+            partitions
+        }
     };
     let mut all = Vec::new();
     for d in defs {
@@ -158,33 +222,71 @@ fn add_initial_partitions(w: &mut Writer<'_>, db_id: i64, table: &mut Table, des
         }
         let existing: Vec<&crate::cluster::catalog::Partition> = table.partitions.iter().collect();
         let item = partition_item(table, &d.values, &existing)?;
-        let (p, data) = new_partition(w.state, (db_id, table), &d.name, item, false, table.distribution.clone(), now)?;
+        let (p, data) = new_partition(
+            w.state,
+            (db_id, table),
+            &d.name,
+            item,
+            false,
+            table.distribution.clone(),
+            now,
+        )?;
         table.partitions.push(p);
         all.extend(data);
     }
     Ok(all)
 }
 
-fn commit_new_table(w: &mut Writer<'_>, db_id: i64, (table, tablets): (Table, Vec<(i64, crate::cluster::rowset::TabletData)>)) -> ExecResult {
-    let db = w.state.dbs.get(&db_id).ok_or_else(|| err("database dropped"))?;
-    let sql = if table.is_view() { view_sql(&table) } else { show_create_table(db, &table) };
+pub(super) fn commit_new_table(
+    w: &mut Writer<'_>,
+    db_id: i64,
+    (table, tablets): (Table, Vec<(i64, crate::cluster::rowset::TabletData)>),
+) -> ExecResult {
+    let db = w
+        .state
+        .dbs
+        .get(&db_id)
+        .ok_or_else(|| err("database dropped"))?;
+    let sql = if table.is_view() {
+        view_sql(&table)
+    } else {
+        show_create_table(db, &table)
+    };
     let data = json!({
         "dbId": db_id, "dbName": db.name, "tableId": table.id, "tableName": table.name,
         "tableType": if table.is_view() { "VIEW" } else { "OLAP" }, "sql": sql,
     });
     let tid = table.id;
-    let changes = vec![Change::PutTable { db_id, table: Box::new(table) }, Change::PutTablets(tablets)];
-    commit_catalog(w, changes, binlog(kind::CREATE_TABLE, db_id, vec![tid], data))?;
+    let changes = vec![
+        Change::PutTable {
+            db_id,
+            table: Box::new(table),
+        },
+        Change::PutTablets(tablets),
+    ];
+    commit_catalog(
+        w,
+        changes,
+        binlog(kind::CREATE_TABLE, db_id, vec![tid], data),
+    )?;
     Ok(QueryResult::ok())
 }
 
 /// `CREATE TABLE t LIKE src`: same definition, fresh ids, no data.
-pub fn create_table_like(w: &mut Writer<'_>, s: &Session, if_not_exists: bool, name: &ObjectName, src: &ObjectName) -> ExecResult {
+pub fn create_table_like(
+    w: &mut Writer<'_>,
+    s: &Session,
+    if_not_exists: bool,
+    name: &ObjectName,
+    src: &ObjectName,
+) -> ExecResult {
     let (_, src_t) = super::olap_table_of(w.state, s, src)?;
     let src_db = db_of(w.state, s, src.db.as_deref())?;
     let text = show_create_table(src_db, src_t);
     let Ok(ast::Statement::CreateTable(mut ct)) = crate::sql::parse(&text) else {
-        return Err(err("CREATE TABLE LIKE: cannot rebuild the source definition"));
+        return Err(err(
+            "CREATE TABLE LIKE: cannot rebuild the source definition",
+        ));
     };
     ct.name = name.clone();
     ct.if_not_exists = if_not_exists;
@@ -192,17 +294,30 @@ pub fn create_table_like(w: &mut Writer<'_>, s: &Session, if_not_exists: bool, n
 }
 
 /// `DROP TABLE` / `DROP VIEW`.
-pub fn drop_table(w: &mut Writer<'_>, s: &Session, name: &ObjectName, if_exists: bool, force: bool, view: bool) -> ExecResult {
+pub fn drop_table(
+    w: &mut Writer<'_>,
+    s: &Session,
+    name: &ObjectName,
+    if_exists: bool,
+    force: bool,
+    view: bool,
+) -> ExecResult {
     let db = db_of(w.state, s, name.db.as_deref())?;
     let Some(t) = db.table(&name.name) else {
         if if_exists {
             return Ok(QueryResult::ok());
         }
-        return Err(SqlError::with_code(SqlError::BAD_TABLE, format!("Unknown table '{}'", name.name)));
+        return Err(SqlError::with_code(
+            SqlError::BAD_TABLE,
+            format!("Unknown table '{}'", name.name),
+        ));
     };
     if t.is_view() != view {
         let what = if view { "VIEW" } else { "TABLE" };
-        return Err(SqlError::with_code(1347, format!("'{}.{}' is not {what}", db.name, t.name)));
+        return Err(SqlError::with_code(
+            1347,
+            format!("'{}.{}' is not {what}", db.name, t.name),
+        ));
     }
     let kw = if view { "VIEW" } else { "TABLE" };
     let data = json!({
@@ -210,72 +325,13 @@ pub fn drop_table(w: &mut Writer<'_>, s: &Session, name: &ObjectName, if_exists:
         "rawSql": format!("DROP {kw} IF EXISTS `{}`", t.name),
     });
     let (db_id, tid) = (db.id, t.id);
-    commit_catalog(w, vec![Change::DropTable { db_id, table_id: tid }], binlog(kind::DROP_TABLE, db_id, vec![tid], data))?;
-    Ok(QueryResult::ok())
-}
-
-fn view_def(v: &CreateView) -> ViewDef {
-    ViewDef {
-        query: v.query_text.clone(),
-        columns: v.columns.iter().map(|c| (c.name.clone(), c.comment.clone().unwrap_or_default())).collect(),
-    }
-}
-
-fn check_view_query(w: &Writer<'_>, s: &Session, v: &CreateView) -> Result<(), SqlError> {
-    if let Some(ast::FromClause::Table { name, .. }) = v.query.as_ref().and_then(|q| q.from.as_ref()) {
-        if !name.db.as_deref().is_some_and(|d| d.eq_ignore_ascii_case("information_schema")) {
-            let mut n = name.clone();
-            if let Some(d) = &n.db {
-                n.db = Some(d.strip_prefix("default_cluster:").unwrap_or(d).to_string());
-            }
-            table_of(w.state, s, &n)?;
-        }
-    }
-    Ok(())
-}
-
-/// `CREATE VIEW`.
-pub fn create_view(w: &mut Writer<'_>, s: &Session, v: CreateView) -> ExecResult {
-    let db = db_of(w.state, s, v.name.db.as_deref())?;
-    if db.table(&v.name.name).is_some() {
-        return if v.if_not_exists { Ok(QueryResult::ok()) } else { Err(exists_error(&v.name.name)) };
-    }
-    let db_id = db.id;
-    check_view_query(w, s, &v)?;
-    let table = Table {
-        id: w.state.alloc_id(),
-        name: v.name.name.clone(),
-        comment: v.comment.clone().unwrap_or_default(),
-        view: Some(view_def(&v)),
-        columns: Vec::new(),
-        keys_type: crate::cluster::catalog::KeysType::Dup,
-        scheme: PartitionScheme::Unpartitioned,
-        distribution: crate::cluster::catalog::Distribution { hash_columns: vec![], buckets: 0, auto: false },
-        partitions: Vec::new(),
-        indexes: Vec::new(),
-        secondary_indexes: Vec::new(),
-        properties: Props::new(),
-        next_col_uid: 0,
-        create_time_ms: now_ms(),
-    };
-    commit_new_table(w, db_id, (table, Vec::new()))
-}
-
-/// `ALTER VIEW`.
-pub fn alter_view(w: &mut Writer<'_>, s: &Session, v: CreateView) -> ExecResult {
-    let (db, t) = table_of(w.state, s, &v.name)?;
-    if !t.is_view() {
-        return Err(SqlError::with_code(1347, format!("'{}.{}' is not VIEW", db.name, t.name)));
-    }
-    check_view_query(w, s, &v)?;
-    let mut t = t.clone();
-    let db_id = db.id;
-    t.view = Some(view_def(&v));
-    if let Some(c) = &v.comment {
-        t.comment = c.clone();
-    }
-    let data = json!({"dbId": db_id, "tableId": t.id, "inlineViewDef": v.query_text, "sqlMode": 0});
-    let tid = t.id;
-    commit_catalog(w, vec![Change::PutTable { db_id, table: Box::new(t) }], binlog(MODIFY_VIEW_DEF, db_id, vec![tid], data))?;
+    commit_catalog(
+        w,
+        vec![Change::DropTable {
+            db_id,
+            table_id: tid,
+        }],
+        binlog(kind::DROP_TABLE, db_id, vec![tid], data),
+    )?;
     Ok(QueryResult::ok())
 }

@@ -22,7 +22,14 @@ fn rows_of(w: &Writer<'_>, s: &Session, ins: &Insert) -> Result<Vec<Vec<Option<L
                         crate::sql::ast::Expr::Default => None,
                         e => {
                             let rel = super::eval::Relation::default();
-                            let v = super::eval::eval(e, &super::eval::Ctx { rel: &rel, row: None, session: s })?;
+                            let v = super::eval::eval(
+                                e,
+                                &super::eval::Ctx {
+                                    rel: &rel,
+                                    row: None,
+                                    session: s,
+                                },
+                            )?;
                             Some(super::eval::text(&v).map_or(Lit::Null, Lit::Str))
                         }
                     });
@@ -32,8 +39,17 @@ fn rows_of(w: &Writer<'_>, s: &Session, ins: &Insert) -> Result<Vec<Vec<Option<L
             Ok(out)
         }
         InsertSource::Select { query, .. } => {
-            let QueryResult::Rows { rows, .. } = super::select::run(w.state, s, query)? else { return Ok(vec![]) };
-            Ok(rows.into_iter().map(|r| r.into_iter().map(|c| Some(c.map_or(Lit::Null, Lit::Str))).collect()).collect())
+            let QueryResult::Rows { rows, .. } = super::select::run(w.state, s, query)? else {
+                return Ok(vec![]);
+            };
+            Ok(rows
+                .into_iter()
+                .map(|r| {
+                    r.into_iter()
+                        .map(|c| Some(c.map_or(Lit::Null, Lit::Str)))
+                        .collect()
+                })
+                .collect())
         }
     }
 }
@@ -57,13 +73,24 @@ pub fn insert_overwrite(w: &mut Writer<'_>, s: &Session, ins: Insert) -> ExecRes
     } else {
         for n in &ins.partitions {
             if table.partition(n, false).is_none() {
-                return Err(err(format!("Unknown partition: {n} in table: {}", table.name)));
+                return Err(err(format!(
+                    "Unknown partition: {n} in table: {}",
+                    table.name
+                )));
             }
         }
         ins.partitions.clone()
     };
     // Validate routing before any change is logged.
-    route_rows(table, rows.clone(), &Target { temp: false, names: &parts }, 0)?;
+    route_rows(
+        table,
+        rows.clone(),
+        &Target {
+            temp: false,
+            names: &parts,
+        },
+        0,
+    )?;
     let txn_tag = w.state.next_id;
     let mut temps = Vec::new();
     for p in &parts {
@@ -75,9 +102,23 @@ pub fn insert_overwrite(w: &mut Writer<'_>, s: &Session, ins: Insert) -> ExecRes
     let result = if rows.is_empty() {
         QueryResult::affected(0)
     } else {
-        insert_rows(w, db_id, table_id, rows, &Target { temp: true, names: &temps }, ins.label)?
+        insert_rows(
+            w,
+            db_id,
+            table_id,
+            rows,
+            &Target {
+                temp: true,
+                names: &temps,
+            },
+            ins.label,
+        )?
     };
-    let t = w.state.table_by_id(db_id, table_id).ok_or_else(|| err("table dropped"))?.clone();
+    let t = w
+        .state
+        .table_by_id(db_id, table_id)
+        .ok_or_else(|| err("table dropped"))?
+        .clone();
     replace_partitions(w, db_id, t, &parts, &temps, true, false, false)?;
     let _ = n;
     Ok(result)

@@ -4,6 +4,8 @@
 //! arithmetic); plain column projections render the stored value exactly instead.
 
 use super::err;
+use super::eval_fn::function;
+pub use super::eval_fn::{civil_from_days, now_text};
 use crate::cluster::config::Session;
 use crate::cluster::types::{cmp_values, coerce, Lit, SqlType, Value};
 use crate::result::SqlError;
@@ -27,7 +29,10 @@ impl Relation {
         Relation {
             names: names.iter().map(|s| s.to_string()).collect(),
             types: vec![SqlType::String; names.len()],
-            rows: rows.into_iter().map(|r| r.into_iter().map(Value::Str).collect()).collect(),
+            rows: rows
+                .into_iter()
+                .map(|r| r.into_iter().map(Value::Str).collect())
+                .collect(),
         }
     }
 
@@ -53,7 +58,10 @@ pub fn literal(l: &Literal) -> Value {
         Literal::Null => Value::Null,
         Literal::Bool(b) => Value::Bool(*b),
         Literal::Int(i) => Value::Int(*i),
-        Literal::Decimal(d) => d.parse().map(Value::Float).unwrap_or_else(|_| Value::Str(d.clone())),
+        Literal::Decimal(d) => d
+            .parse()
+            .map(Value::Float)
+            .unwrap_or_else(|_| Value::Str(d.clone())),
         Literal::String(s) => Value::Str(s.clone()),
     }
 }
@@ -74,9 +82,13 @@ fn column_value(cx: &Ctx<'_>, name: &str) -> Result<Value, SqlError> {
         .rel
         .position(name)
         .ok_or_else(|| err(format!("Unknown column '{name}' in 'table list'")))?;
-    let Some(row) = cx.row else { return Ok(Value::Null) };
+    let Some(row) = cx.row else {
+        return Ok(Value::Null);
+    };
     Ok(match (&row[pos], &cx.rel.types[pos]) {
-        (Value::Decimal(d), SqlType::Decimal(_, s)) => Value::Float(*d as f64 / 10f64.powi(*s as i32)),
+        (Value::Decimal(d), SqlType::Decimal(_, s)) => {
+            Value::Float(*d as f64 / 10f64.powi(*s as i32))
+        }
         (v, _) => v.clone(),
     })
 }
@@ -86,18 +98,34 @@ pub fn eval(e: &Expr, cx: &Ctx<'_>) -> Result<Value, SqlError> {
     Ok(match e {
         Expr::Literal(l) => literal(l),
         Expr::Column { name, .. } => column_value(cx, name)?,
-        Expr::Variable { scope: VarScope::User, name } => {
-            cx.session.user_vars.get(name).cloned().map_or(Value::Null, Value::Str)
-        }
+        Expr::Variable {
+            scope: VarScope::User,
+            name,
+        } => cx
+            .session
+            .user_vars
+            .get(name)
+            .cloned()
+            .map_or(Value::Null, Value::Str),
         Expr::Variable { name, .. } => super::admin::variable(cx.session, name)?,
-        Expr::Unary { op: UnaryOp::Neg, expr } => match eval(expr, cx)? {
+        Expr::Unary {
+            op: UnaryOp::Neg,
+            expr,
+        } => match eval(expr, cx)? {
             Value::Int(i) => Value::Int(-i),
             v => v.as_f64().map_or(Value::Null, |f| Value::Float(-f)),
         },
-        Expr::Unary { op: UnaryOp::Not, expr } => truthy(&eval(expr, cx)?).map_or(Value::Null, |b| Value::Bool(!b)),
+        Expr::Unary {
+            op: UnaryOp::Not,
+            expr,
+        } => truthy(&eval(expr, cx)?).map_or(Value::Null, |b| Value::Bool(!b)),
         Expr::Binary { left, op, right } => binary(*op, eval(left, cx)?, || eval(right, cx))?,
         Expr::IsNull { expr, negated } => Value::Bool(eval(expr, cx)?.is_null() != *negated),
-        Expr::InList { expr, list, negated } => {
+        Expr::InList {
+            expr,
+            list,
+            negated,
+        } => {
             let v = eval(expr, cx)?;
             if v.is_null() {
                 return Ok(Value::Null);
@@ -108,16 +136,26 @@ pub fn eval(e: &Expr, cx: &Ctx<'_>) -> Result<Value, SqlError> {
             }
             Value::Bool(found != *negated)
         }
-        Expr::Between { expr, low, high, negated } => {
+        Expr::Between {
+            expr,
+            low,
+            high,
+            negated,
+        } => {
             let v = eval(expr, cx)?;
             let (lo, hi) = (eval(low, cx)?, eval(high, cx)?);
             if v.is_null() || lo.is_null() || hi.is_null() {
                 return Ok(Value::Null);
             }
-            let inside = cmp_values(&v, &lo) != Ordering::Less && cmp_values(&v, &hi) != Ordering::Greater;
+            let inside =
+                cmp_values(&v, &lo) != Ordering::Less && cmp_values(&v, &hi) != Ordering::Greater;
             Value::Bool(inside != *negated)
         }
-        Expr::Like { expr, pattern, negated } => {
+        Expr::Like {
+            expr,
+            pattern,
+            negated,
+        } => {
             let (v, p) = (eval(expr, cx)?, eval(pattern, cx)?);
             match (text(&v), text(&p)) {
                 (Some(v), Some(p)) => Value::Bool(like(&v, &p) != *negated),
@@ -133,12 +171,21 @@ pub fn eval(e: &Expr, cx: &Ctx<'_>) -> Result<Value, SqlError> {
                 Some(t) => coerce(&Lit::Str(t), &ty, "cast").unwrap_or(Value::Null),
             }
         }
-        Expr::Case { operand, branches, else_result } => case(operand.as_deref(), branches, else_result.as_deref(), cx)?,
+        Expr::Case {
+            operand,
+            branches,
+            else_result,
+        } => case(operand.as_deref(), branches, else_result.as_deref(), cx)?,
         Expr::Wildcard | Expr::Default => return Err(err(format!("Unexpected expression {e}"))),
     })
 }
 
-fn case(operand: Option<&Expr>, branches: &[(Expr, Expr)], else_r: Option<&Expr>, cx: &Ctx<'_>) -> Result<Value, SqlError> {
+fn case(
+    operand: Option<&Expr>,
+    branches: &[(Expr, Expr)],
+    else_r: Option<&Expr>,
+    cx: &Ctx<'_>,
+) -> Result<Value, SqlError> {
     let op = operand.map(|o| eval(o, cx)).transpose()?;
     for (when, then) in branches {
         let w = eval(when, cx)?;
@@ -164,8 +211,12 @@ fn like(v: &str, p: &str) -> bool {
             None => v.is_empty(),
             Some(('%', rest)) => (0..=v.len()).any(|i| go(&v[i..], rest)),
             Some(('_', rest)) => !v.is_empty() && go(&v[1..], rest),
-            Some(('\\', rest)) if !rest.is_empty() => v.first() == rest.first() && go(&v[1..], &rest[1..]),
-            Some((c, rest)) => v.first().is_some_and(|x| x.eq_ignore_ascii_case(c)) && go(&v[1..], rest),
+            Some(('\\', rest)) if !rest.is_empty() => {
+                v.first() == rest.first() && go(&v[1..], &rest[1..])
+            }
+            Some((c, rest)) => {
+                v.first().is_some_and(|x| x.eq_ignore_ascii_case(c)) && go(&v[1..], rest)
+            }
         }
     }
     let (v, p): (Vec<char>, Vec<char>) = (v.chars().collect(), p.chars().collect());
@@ -177,7 +228,11 @@ pub fn like_match(v: &str, p: &str) -> bool {
     like(v, p)
 }
 
-fn binary(op: BinaryOp, l: Value, r: impl FnOnce() -> Result<Value, SqlError>) -> Result<Value, SqlError> {
+fn binary(
+    op: BinaryOp,
+    l: Value,
+    r: impl FnOnce() -> Result<Value, SqlError>,
+) -> Result<Value, SqlError> {
     use BinaryOp::*;
     if op == And {
         let lb = truthy(&l);
@@ -249,7 +304,9 @@ fn arith(op: BinaryOp, l: &Value, r: &Value) -> Value {
             _ => {}
         }
     }
-    let (Some(a), Some(b)) = (l.as_f64(), r.as_f64()) else { return Value::Null };
+    let (Some(a), Some(b)) = (l.as_f64(), r.as_f64()) else {
+        return Value::Null;
+    };
     match op {
         Plus => Value::Float(a + b),
         Minus => Value::Float(a - b),
@@ -258,61 +315,4 @@ fn arith(op: BinaryOp, l: &Value, r: &Value) -> Value {
         Modulo if b != 0.0 => Value::Float(a % b),
         _ => Value::Null,
     }
-}
-
-fn function(name: &str, args: &[Expr], cx: &Ctx<'_>) -> Result<Value, SqlError> {
-    let vals = || args.iter().map(|a| eval(a, cx)).collect::<Result<Vec<_>, _>>();
-    let lname = name.to_ascii_lowercase();
-    Ok(match lname.as_str() {
-        "now" | "current_timestamp" | "localtime" | "localtimestamp" => Value::Str(now_text()),
-        "curdate" | "current_date" => Value::Str(now_text()[..10].to_string()),
-        "database" | "schema" => cx.session.db.clone().map_or(Value::Null, Value::Str),
-        "version" => Value::Str(super::admin::MYSQL_VERSION.into()),
-        "connection_id" => Value::Int(cx.session.connection_id as i128),
-        "user" | "current_user" | "session_user" => Value::Str(format!("'{}'@'%'", cx.session.user)),
-        "concat" => {
-            let v = vals()?;
-            if v.iter().any(Value::is_null) { Value::Null } else { Value::Str(v.iter().filter_map(text).collect()) }
-        }
-        "upper" | "ucase" => map_text(vals()?, |s| s.to_uppercase()),
-        "lower" | "lcase" => map_text(vals()?, |s| s.to_lowercase()),
-        "length" | "char_length" => vals()?.first().and_then(text).map_or(Value::Null, |s| Value::Int(s.len() as i128)),
-        "ifnull" | "coalesce" | "nvl" => vals()?.into_iter().find(|v| !v.is_null()).unwrap_or(Value::Null),
-        "abs" => match vals()?.first() {
-            Some(Value::Int(i)) => Value::Int(i.abs()),
-            Some(v) => v.as_f64().map_or(Value::Null, |f| Value::Float(f.abs())),
-            None => Value::Null,
-        },
-        "if" => {
-            let v = vals()?;
-            let pick = if truthy(v.first().unwrap_or(&Value::Null)) == Some(true) { 1 } else { 2 };
-            v.get(pick).cloned().unwrap_or(Value::Null)
-        }
-        _ => return Err(err(format!("Can not found function '{}'", name.to_ascii_uppercase()))),
-    })
-}
-
-fn map_text(v: Vec<Value>, f: impl Fn(&str) -> String) -> Value {
-    v.first().and_then(text).map_or(Value::Null, |s| Value::Str(f(&s)))
-}
-
-/// Current local time as `YYYY-MM-DD HH:MM:SS` (UTC).
-pub fn now_text() -> String {
-    let secs = crate::cluster::now_ms().div_euclid(1000);
-    let (days, rem) = (secs.div_euclid(86400), secs.rem_euclid(86400));
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
-}
-
-/// Days since 1970-01-01 → (year, month, day) (proleptic Gregorian).
-pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }

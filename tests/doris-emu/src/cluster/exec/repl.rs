@@ -1,30 +1,13 @@
-//! Dispatch of the statements owned by "repl" (BACKUP / CANCEL BACKUP / CANCEL RESTORE,
-//! SHOW BACKUP / RESTORE) to its modules. Statements it does not implement are refused with a
-//! message naming them (never a silent success).
+//! Hand-off of the statements owned by "repl" (BACKUP / CANCEL, SHOW BACKUP / RESTORE /
+//! TRANSACTION, `ADMIN EMU ...`) to `fe_api::admin`.
 
-use super::{not_supported, ExecResult};
+use super::ExecResult;
 use crate::cluster::config::Session;
-use crate::cluster::{backup, restore, Writer};
-use crate::sql::ast::{Show, Statement};
+use crate::cluster::fe_api::run_repl_statement;
+use crate::cluster::Writer;
+use crate::sql::ast::Statement;
 
-/// BACKUP / RESTORE / CANCEL BACKUP / CANCEL RESTORE.
-pub fn run(w: &mut Writer<'_>, s: &mut Session, stmt: Statement) -> ExecResult {
-    let cur = s.db.clone();
-    match stmt {
-        Statement::Backup(b) => backup::start_backup(w, cur.as_deref(), &b),
-        Statement::CancelBackup { db } => backup::cancel_backup(w, cur.as_deref(), db.as_deref()),
-        Statement::CancelRestore { db } => restore::cancel_restore(w, cur.as_deref(), db.as_deref()),
-        Statement::Restore(_) => Err(not_supported("RESTORE SNAPSHOT (use the restoreSnapshot RPC)")),
-        _ => Err(not_supported("statement")),
-    }
-}
-
-/// SHOW BACKUP / SHOW RESTORE / SHOW SNAPSHOT.
-pub fn show(w: &mut Writer<'_>, s: &mut Session, show: Show) -> ExecResult {
-    let cur = s.db.clone();
-    match show {
-        Show::Backup { db, filter } => backup::show_backup(w, cur.as_deref(), db.as_deref(), filter.as_ref()),
-        Show::Restore { db, filter } => restore::show_restore(w, cur.as_deref(), db.as_deref(), filter.as_ref()),
-        _ => Err(not_supported("SHOW SNAPSHOT")),
-    }
+/// Runs `stmt` if "repl" owns it.
+pub fn try_run(w: &mut Writer<'_>, s: &Session, stmt: &Statement) -> Option<ExecResult> {
+    run_repl_statement(w, s.db.as_deref(), stmt)
 }

@@ -23,7 +23,9 @@ pub fn rollup_index(state: &mut State, t: &Table, r: &RollupDef) -> Result<Index
     }
     let mut cols = Vec::new();
     for n in &r.columns {
-        let c = t.column(n).ok_or_else(|| err(format!("Column[{n}] does not exist")))?;
+        let c = t
+            .column(n)
+            .ok_or_else(|| err(format!("Column[{n}] does not exist")))?;
         if cols.contains(&c.unique_id) {
             return Err(err(format!("Duplicate column name[{n}] in rollup")));
         }
@@ -32,7 +34,13 @@ pub fn rollup_index(state: &mut State, t: &Table, r: &RollupDef) -> Result<Index
     if cols.is_empty() {
         return Err(err("No column in rollup"));
     }
-    Ok(IndexMeta { id: state.alloc_id(), name: r.name.clone(), columns: cols, schema_version: 0, define_sql: None })
+    Ok(IndexMeta {
+        id: state.alloc_id(),
+        name: r.name.clone(),
+        columns: cols,
+        schema_version: 0,
+        define_sql: None,
+    })
 }
 
 /// `ADD ROLLUP` (also the implementation of CREATE MATERIALIZED VIEW).
@@ -51,12 +59,25 @@ pub fn add(w: &mut Writer<'_>, db_id: i64, mut t: Table, r: &RollupDef, raw: &st
     }
     let mut tablets = Vec::new();
     for (pid, mut data) in put {
-        let Some(p) = old.partition_by_id(pid) else { continue };
+        let Some(p) = old.partition_by_id(pid) else {
+            continue;
+        };
         let rows = read_partition(w.state, &old, p);
         if p.visible_version > 1 && !rows.is_empty() {
             let names = [p.name.clone()];
-            let only = Table { indexes: vec![index.clone()], ..t.clone() };
-            let routed = route_rows(&only, rows, &Target { temp: p.is_temp, names: &names }, 0)?;
+            let only = Table {
+                indexes: vec![index.clone()],
+                ..t.clone()
+            };
+            let routed = route_rows(
+                &only,
+                rows,
+                &Target {
+                    temp: p.is_temp,
+                    names: &names,
+                },
+                0,
+            )?;
             for mut rs in make_rowsets(&only, routed, job_id, None) {
                 rs.version = p.visible_version;
                 if let Some((_, td)) = data.iter_mut().find(|(id, _)| *id == rs.tablet_id) {
@@ -67,32 +88,77 @@ pub fn add(w: &mut Writer<'_>, db_id: i64, mut t: Table, r: &RollupDef, raw: &st
         tablets.extend(data);
     }
     let base = t.base_index().clone();
-    let rec = |state: &str| json!({
-        "type": "ROLLUP", "dbId": db_id, "tableId": t.id, "tableName": t.name, "jobId": job_id,
-        "jobState": state, "rawSql": raw, "rollupIndexId": index.id, "rollUpIndexName": index.name,
-        "baseIndexid": base.id, "baseIndexName": base.name,
-    });
-    commit_catalog(w, vec![], binlog(bk::ALTER_JOB, db_id, vec![t.id], rec("PENDING")))?;
+    let rec = |state: &str| {
+        json!({
+            "type": "ROLLUP", "dbId": db_id, "tableId": t.id, "tableName": t.name, "jobId": job_id,
+            "jobState": state, "rawSql": raw, "rollupIndexId": index.id, "rollUpIndexName": index.name,
+            "baseIndexid": base.id, "baseIndexName": base.name,
+        })
+    };
+    commit_catalog(
+        w,
+        vec![],
+        binlog(bk::ALTER_JOB, db_id, vec![t.id], rec("PENDING")),
+    )?;
     let now = now_ms();
     let job = AlterJob {
-        job_id, kind: "ROLLUP".into(), db_id, table_name: t.name.clone(), index_name: index.name.clone(),
-        index_id: index.id, origin_index_id: base.id, base_index_name: base.name.clone(),
-        schema_version: 0, create_ms: now, finish_ms: now, state: "FINISHED".into(),
+        job_id,
+        kind: "ROLLUP".into(),
+        db_id,
+        table_name: t.name.clone(),
+        index_name: index.name.clone(),
+        index_id: index.id,
+        origin_index_id: base.id,
+        base_index_name: base.name.clone(),
+        schema_version: 0,
+        create_ms: now,
+        finish_ms: now,
+        state: "FINISHED".into(),
     };
     let finished = rec("FINISHED");
     let tid = t.id;
-    let changes = vec![Change::PutTable { db_id, table: Box::new(t) }, Change::PutTablets(tablets), Change::AlterJob(job)];
-    commit_catalog(w, changes, binlog(bk::ALTER_JOB, db_id, vec![tid], finished))?;
+    let changes = vec![
+        Change::PutTable {
+            db_id,
+            table: Box::new(t),
+        },
+        Change::PutTablets(tablets),
+        Change::AlterJob(job),
+    ];
+    commit_catalog(
+        w,
+        changes,
+        binlog(bk::ALTER_JOB, db_id, vec![tid], finished),
+    )?;
     Ok(QueryResult::ok())
 }
 
 /// `DROP ROLLUP r` / `DROP MATERIALIZED VIEW r ON t`.
-pub fn drop(w: &mut Writer<'_>, db_id: i64, mut t: Table, name: &str, if_exists: bool) -> ExecResult {
-    let Some(pos) = t.indexes.iter().position(|i| i.name.eq_ignore_ascii_case(name)) else {
-        return if if_exists { Ok(QueryResult::ok()) } else { Err(err(format!("Rollup index[{name}] does not exist in table[{}]", t.name))) };
+pub fn drop(
+    w: &mut Writer<'_>,
+    db_id: i64,
+    mut t: Table,
+    name: &str,
+    if_exists: bool,
+) -> ExecResult {
+    let Some(pos) = t
+        .indexes
+        .iter()
+        .position(|i| i.name.eq_ignore_ascii_case(name))
+    else {
+        return if if_exists {
+            Ok(QueryResult::ok())
+        } else {
+            Err(err(format!(
+                "Rollup index[{name}] does not exist in table[{}]",
+                t.name
+            )))
+        };
     };
     if pos == 0 {
-        return Err(err(format!("Cannot drop base index by using DROP ROLLUP: {name}")));
+        return Err(err(format!(
+            "Cannot drop base index by using DROP ROLLUP: {name}"
+        )));
     }
     let index = t.indexes.remove(pos);
     let mut dropped = Vec::new();
@@ -103,7 +169,14 @@ pub fn drop(w: &mut Writer<'_>, db_id: i64, mut t: Table, name: &str, if_exists:
     }
     let rec = json!({"dbId": db_id, "tableId": t.id, "tableName": t.name, "indexId": index.id, "indexName": index.name, "isForceDrop": false});
     let tid = t.id;
-    commit_table(w, db_id, t, vec![], dropped, binlog(kind::DROP_ROLLUP, db_id, vec![tid], rec))
+    commit_table(
+        w,
+        db_id,
+        t,
+        vec![],
+        dropped,
+        binlog(kind::DROP_ROLLUP, db_id, vec![tid], rec),
+    )
 }
 
 /// `RENAME ROLLUP a b` (RENAME_TABLE record with the rollup fields).
@@ -112,17 +185,34 @@ pub fn rename(w: &mut Writer<'_>, db_id: i64, mut t: Table, old: &str, new: &str
         return Err(err(format!("Rollup name[{new}] is already used")));
     }
     let tid = t.id;
-    let i = t.indexes.iter_mut().skip(1).find(|i| i.name.eq_ignore_ascii_case(old));
+    let i = t
+        .indexes
+        .iter_mut()
+        .skip(1)
+        .find(|i| i.name.eq_ignore_ascii_case(old));
     let i = i.ok_or_else(|| err(format!("Rollup index[{old}] does not exists")))?;
     let (iid, old_name) = (i.id, std::mem::replace(&mut i.name, new.to_string()));
     let rec = records::rename(db_id, tid, iid, -1, ["", "", new, &old_name, "", ""]);
-    commit_table(w, db_id, t, vec![], vec![], binlog(kind::RENAME_TABLE, db_id, vec![tid], rec))
+    commit_table(
+        w,
+        db_id,
+        t,
+        vec![],
+        vec![],
+        binlog(kind::RENAME_TABLE, db_id, vec![tid], rec),
+    )
 }
 
 /// CREATE / DROP MATERIALIZED VIEW (synchronous MVs = rollups over plain columns).
 pub fn run_mv(w: &mut Writer<'_>, s: &Session, stmt: Statement) -> ExecResult {
     match stmt {
-        Statement::CreateMaterializedView { if_not_exists, name, query_text, query, .. } => {
+        Statement::CreateMaterializedView {
+            if_not_exists,
+            name,
+            query_text,
+            query,
+            ..
+        } => {
             let Some(FromClause::Table { name: tname, .. }) = &query.from else {
                 return Err(err("The materialized view must have a base table"));
             };
@@ -133,28 +223,55 @@ pub fn run_mv(w: &mut Writer<'_>, s: &Session, stmt: Statement) -> ExecResult {
             let mut cols = Vec::new();
             for item in &query.items {
                 match item {
-                    SelectItem::Expr { expr: Expr::Column { name, .. }, .. } => cols.push(name.clone()),
-                    SelectItem::Expr { expr: Expr::Function { args, .. }, .. } if matches!(args.as_slice(), [Expr::Column { .. }]) => {
+                    SelectItem::Expr {
+                        expr: Expr::Column { name, .. },
+                        ..
+                    } => cols.push(name.clone()),
+                    SelectItem::Expr {
+                        expr: Expr::Function { args, .. },
+                        ..
+                    } if matches!(args.as_slice(), [Expr::Column { .. }]) => {
                         if let [Expr::Column { name, .. }] = args.as_slice() {
                             cols.push(name.clone());
                         }
                     }
-                    _ => return Err(super::not_supported("materialized view with complex select items")),
+                    _ => {
+                        return Err(super::not_supported(
+                            "materialized view with complex select items",
+                        ))
+                    }
                 }
             }
-            let r = RollupDef { name: name.clone(), columns: cols, dup_keys: vec![], from_index: None, properties: Default::default() };
+            let r = RollupDef {
+                name: name.clone(),
+                columns: cols,
+                dup_keys: vec![],
+                from_index: None,
+                properties: Default::default(),
+            };
             let raw = format!("CREATE MATERIALIZED VIEW `{name}` AS {query_text}");
             let (db_id, t) = (db.id, t.clone());
             add(w, db_id, t, &r, &raw)
         }
-        Statement::DropMaterializedView { if_exists, name, table } => {
+        Statement::DropMaterializedView {
+            if_exists,
+            name,
+            table,
+        } => {
             let db = super::db_of(w.state, s, table.as_ref().and_then(|t| t.db.as_deref()))?;
             let found = match &table {
                 Some(tn) => db.table(&tn.name),
-                None => db.tables.values().find(|t| t.index_by_name(&name).is_some_and(|i| i.id != t.base_index().id)),
+                None => db.tables.values().find(|t| {
+                    t.index_by_name(&name)
+                        .is_some_and(|i| i.id != t.base_index().id)
+                }),
             };
             let Some(t) = found else {
-                return if if_exists { Ok(QueryResult::ok()) } else { Err(err(format!("Materialized view [{name}] does not exist"))) };
+                return if if_exists {
+                    Ok(QueryResult::ok())
+                } else {
+                    Err(err(format!("Materialized view [{name}] does not exist")))
+                };
             };
             let (db_id, t) = (db.id, t.clone());
             drop(w, db_id, t, &name, if_exists)

@@ -14,7 +14,11 @@ use std::cmp::Ordering;
 /// Runs a SELECT.
 pub fn run(state: &State, s: &Session, sel: &Select) -> ExecResult {
     let rel = match &sel.from {
-        None => Relation { names: vec![], types: vec![], rows: vec![vec![]] },
+        None => Relation {
+            names: vec![],
+            types: vec![],
+            rows: vec![vec![]],
+        },
         Some(FromClause::Function { name, .. }) => super::show::table_function(state, name)?,
         Some(FromClause::Table { name, .. }) => source(state, s, name, 0)?,
     };
@@ -22,8 +26,17 @@ pub fn run(state: &State, s: &Session, sel: &Select) -> ExecResult {
 }
 
 /// Rows of a table or view (views run their query, one level deep per call).
-pub fn source(state: &State, s: &Session, name: &ObjectName, depth: u32) -> Result<Relation, SqlError> {
-    if name.db.as_deref().is_some_and(|d| d.eq_ignore_ascii_case("information_schema")) {
+pub fn source(
+    state: &State,
+    s: &Session,
+    name: &ObjectName,
+    depth: u32,
+) -> Result<Relation, SqlError> {
+    if name
+        .db
+        .as_deref()
+        .is_some_and(|d| d.eq_ignore_ascii_case("information_schema"))
+    {
         return super::show::information_schema(state, &name.name);
     }
     let mut n = name.clone();
@@ -36,11 +49,17 @@ pub fn source(state: &State, s: &Session, name: &ObjectName, depth: u32) -> Resu
             return Err(err("view nesting too deep"));
         }
         let Ok(crate::sql::ast::Statement::Select(q)) = crate::sql::parse(&v.query) else {
-            return Err(super::not_supported("SELECT from a view with a complex query"));
+            return Err(super::not_supported(
+                "SELECT from a view with a complex query",
+            ));
         };
         let inner = match &q.from {
             Some(FromClause::Table { name, .. }) => source(state, s, name, depth + 1)?,
-            _ => Relation { names: vec![], types: vec![], rows: vec![vec![]] },
+            _ => Relation {
+                names: vec![],
+                types: vec![],
+                rows: vec![vec![]],
+            },
         };
         return result_relation(query(s, &q, inner)?, &v.columns);
     }
@@ -52,22 +71,45 @@ pub fn source(state: &State, s: &Session, name: &ObjectName, depth: u32) -> Resu
 }
 
 fn result_relation(r: QueryResult, cols: &[(String, String)]) -> Result<Relation, SqlError> {
-    let QueryResult::Rows { columns, rows } = r else { return Err(err("view query returned no rows")) };
-    let names = columns.iter().enumerate().map(|(i, c)| cols.get(i).map_or(c.name.clone(), |x| x.0.clone())).collect();
-    let rows = rows.into_iter().map(|r| r.into_iter().map(|c| c.map_or(Value::Null, Value::Str)).collect()).collect();
-    Ok(Relation { names, types: vec![SqlType::String; columns.len()], rows })
+    let QueryResult::Rows { columns, rows } = r else {
+        return Err(err("view query returned no rows"));
+    };
+    let names = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| cols.get(i).map_or(c.name.clone(), |x| x.0.clone()))
+        .collect();
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            r.into_iter()
+                .map(|c| c.map_or(Value::Null, Value::Str))
+                .collect()
+        })
+        .collect();
+    Ok(Relation {
+        names,
+        types: vec![SqlType::String; columns.len()],
+        rows,
+    })
 }
 
 fn is_aggregate(e: &Expr) -> bool {
     match e {
         Expr::Function { name, .. } => {
-            matches!(name.to_ascii_lowercase().as_str(), "count" | "sum" | "min" | "max" | "avg")
+            matches!(
+                name.to_ascii_lowercase().as_str(),
+                "count" | "sum" | "min" | "max" | "avg"
+            )
         }
         Expr::Binary { left, right, .. } => is_aggregate(left) || is_aggregate(right),
         Expr::Unary { expr, .. } | Expr::Cast { expr, .. } => is_aggregate(expr),
         _ => false,
     }
 }
+
+/// Output rows with their sort keys.
+pub type KeyedRows = Vec<(Vec<Value>, Vec<Cell>)>;
 
 /// One output column: label, how to compute it, and its wire kind.
 struct OutCol {
@@ -91,19 +133,31 @@ fn out_columns(sel: &Select, rel: &Relation) -> Result<Vec<OutCol>, SqlError> {
         match item {
             SelectItem::Wildcard { .. } => {
                 for (n, t) in rel.names.iter().zip(&rel.types) {
-                    out.push(OutCol { label: n.clone(), expr: Expr::col(n), kind: kind_of(t), ty: Some(t.clone()) });
+                    out.push(OutCol {
+                        label: n.clone(),
+                        expr: Expr::col(n),
+                        kind: kind_of(t),
+                        ty: Some(t.clone()),
+                    });
                 }
             }
             SelectItem::Expr { expr, .. } => {
                 let ty = match expr {
                     Expr::Column { name, .. } => {
-                        let p = rel.position(name).ok_or_else(|| err(format!("Unknown column '{name}' in 'table list'")))?;
+                        let p = rel.position(name).ok_or_else(|| {
+                            err(format!("Unknown column '{name}' in 'table list'"))
+                        })?;
                         Some(rel.types[p].clone())
                     }
                     _ => None,
                 };
                 let kind = ty.as_ref().map_or(ColumnKind::Text, kind_of);
-                out.push(OutCol { label: item.label(), expr: expr.clone(), kind, ty });
+                out.push(OutCol {
+                    label: item.label(),
+                    expr: expr.clone(),
+                    kind,
+                    ty,
+                });
             }
         }
     }
@@ -117,7 +171,16 @@ pub fn query(s: &Session, sel: &Select, rel: Relation) -> ExecResult {
     for r in &rel.rows {
         let keep = match &sel.filter {
             None => true,
-            Some(f) => truthy(&eval(f, &Ctx { rel: &rel, row: Some(r), session: s })?) == Some(true),
+            Some(f) => {
+                truthy(&eval(
+                    f,
+                    &Ctx {
+                        rel: &rel,
+                        row: Some(r),
+                        session: s,
+                    },
+                )?) == Some(true)
+            }
         };
         if keep {
             rows.push(r.clone());
@@ -125,7 +188,16 @@ pub fn query(s: &Session, sel: &Select, rel: Relation) -> ExecResult {
     }
     let grouped = !sel.group_by.is_empty() || cols.iter().any(|c| is_aggregate(&c.expr));
     let mut out: Vec<(Vec<Value>, Vec<Cell>)> = if grouped {
-        super::select_agg::grouped(s, sel, &rel, rows, &cols.iter().map(|c| (c.expr.clone(), c.ty.clone())).collect::<Vec<_>>())?
+        super::select_agg::grouped(
+            s,
+            sel,
+            &rel,
+            rows,
+            &cols
+                .iter()
+                .map(|c| (c.expr.clone(), c.ty.clone()))
+                .collect::<Vec<_>>(),
+        )?
     } else {
         project(s, sel, &rel, &rows, &cols)?
     };
@@ -139,9 +211,22 @@ pub fn query(s: &Session, sel: &Select, rel: Relation) -> ExecResult {
         cells.retain(|r| seen.insert(r.clone()));
     }
     let offset = sel.offset.unwrap_or(0) as usize;
-    let cells: Vec<Vec<Cell>> = cells.into_iter().skip(offset).take(sel.limit.map_or(usize::MAX, |l| l as usize)).collect();
-    let columns = cols.iter().map(|c| Column { name: c.label.clone(), kind: c.kind }).collect();
-    Ok(QueryResult::Rows { columns, rows: cells })
+    let cells: Vec<Vec<Cell>> = cells
+        .into_iter()
+        .skip(offset)
+        .take(sel.limit.map_or(usize::MAX, |l| l as usize))
+        .collect();
+    let columns = cols
+        .iter()
+        .map(|c| Column {
+            name: c.label.clone(),
+            kind: c.kind,
+        })
+        .collect();
+    Ok(QueryResult::Rows {
+        columns,
+        rows: cells,
+    })
 }
 
 fn order(a: &[Value], b: &[Value], desc: &[bool]) -> Ordering {
@@ -172,15 +257,27 @@ pub fn render(v: &Value, ty: Option<&SqlType>) -> Cell {
     }
 }
 
-fn project(s: &Session, sel: &Select, rel: &Relation, rows: &[Vec<Value>], cols: &[OutCol]) -> Result<Vec<(Vec<Value>, Vec<Cell>)>, SqlError> {
+fn project(
+    s: &Session,
+    sel: &Select,
+    rel: &Relation,
+    rows: &[Vec<Value>],
+    cols: &[OutCol],
+) -> Result<KeyedRows, SqlError> {
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let cx = Ctx { rel, row: Some(r), session: s };
+        let cx = Ctx {
+            rel,
+            row: Some(r),
+            session: s,
+        };
         let mut cells = Vec::with_capacity(cols.len());
         let mut vals = Vec::with_capacity(cols.len());
         for c in cols {
             let v = match (&c.expr, &c.ty) {
-                (Expr::Column { name, .. }, Some(_)) => rel.position(name).map_or(Value::Null, |p| r[p].clone()),
+                (Expr::Column { name, .. }, Some(_)) => {
+                    rel.position(name).map_or(Value::Null, |p| r[p].clone())
+                }
                 _ => eval(&c.expr, &cx)?,
             };
             cells.push(render(&v, c.ty.as_ref()));
@@ -196,13 +293,24 @@ fn project(s: &Session, sel: &Select, rel: &Relation, rows: &[Vec<Value>], cols:
 }
 
 /// A sort key: an output alias / position, else the expression over the source row.
-pub fn order_key(e: &Expr, cols: &[impl LabelOf], vals: &[Value], cx: &Ctx<'_>) -> Result<Value, SqlError> {
+pub fn order_key(
+    e: &Expr,
+    cols: &[impl LabelOf],
+    vals: &[Value],
+    cx: &Ctx<'_>,
+) -> Result<Value, SqlError> {
     if let Expr::Literal(crate::sql::ast::Literal::Int(n)) = e {
-        return Ok(vals.get((*n as usize).wrapping_sub(1)).cloned().unwrap_or(Value::Null));
+        return Ok(vals
+            .get((*n as usize).wrapping_sub(1))
+            .cloned()
+            .unwrap_or(Value::Null));
     }
     if let Expr::Column { name, qualifier } = e {
         if qualifier.is_empty() && cx.rel.position(name).is_none() {
-            if let Some(i) = cols.iter().position(|c| c.label_of().eq_ignore_ascii_case(name)) {
+            if let Some(i) = cols
+                .iter()
+                .position(|c| c.label_of().eq_ignore_ascii_case(name))
+            {
                 return Ok(vals[i].clone());
             }
         }

@@ -38,7 +38,10 @@ pub fn column_sql(t: &Table, c: &Column) -> String {
 }
 
 fn names(cols: &[String]) -> String {
-    cols.iter().map(|c| quote_ident(c)).collect::<Vec<_>>().join(", ")
+    cols.iter()
+        .map(|c| quote_ident(c))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn partition_clause(t: &Table) -> String {
@@ -50,18 +53,35 @@ fn partition_clause(t: &Table) -> String {
     let types = partition_types(t);
     let parts: Vec<String> = crate::cluster::partition::sorted_partitions(t, false)
         .into_iter()
-        .map(|p| format!("PARTITION {} {}", quote_ident(&p.name), values_sql(&types, &p.item)))
+        .map(|p| {
+            format!(
+                "PARTITION {} {}",
+                quote_ident(&p.name),
+                values_sql(&types, &p.item)
+            )
+        })
         .collect();
-    format!("PARTITION BY {kw}({})\n({})\n", names(cols), parts.join(",\n"))
+    format!(
+        "PARTITION BY {kw}({})\n({})\n",
+        names(cols),
+        parts.join(",\n")
+    )
 }
 
 /// `DISTRIBUTED BY ...` of a distribution.
 pub fn distribution_sql(d: &crate::cluster::catalog::Distribution) -> String {
-    let buckets = if d.auto { "AUTO".to_string() } else { d.buckets.to_string() };
+    let buckets = if d.auto {
+        "AUTO".to_string()
+    } else {
+        d.buckets.to_string()
+    };
     if d.hash_columns.is_empty() {
         format!("DISTRIBUTED BY RANDOM BUCKETS {buckets}")
     } else {
-        format!("DISTRIBUTED BY HASH({}) BUCKETS {buckets}", names(&d.hash_columns))
+        format!(
+            "DISTRIBUTED BY HASH({}) BUCKETS {buckets}",
+            names(&d.hash_columns)
+        )
     }
 }
 
@@ -70,7 +90,11 @@ fn properties_sql(t: &Table) -> String {
     if let Some(v) = t.properties.get("replication_allocation") {
         lines.push(format!("\"replication_allocation\" = {}", quote_string(v)));
     }
-    for (k, v) in t.properties.iter().filter(|(k, _)| *k != "replication_allocation") {
+    for (k, v) in t
+        .properties
+        .iter()
+        .filter(|(k, _)| *k != "replication_allocation")
+    {
         lines.push(format!("{} = {}", quote_string(k), quote_string(v)));
     }
     format!("PROPERTIES (\n{}\n)", lines.join(",\n"))
@@ -82,11 +106,24 @@ pub fn show_create_table(_db: &Database, t: &Table) -> String {
         return view_sql(t);
     }
     let mut out = format!("CREATE TABLE {} (\n", quote_ident(&t.name));
-    let mut lines: Vec<String> = t.columns.iter().map(|c| format!("  {}", column_sql(t, c))).collect();
+    let mut lines: Vec<String> = t
+        .columns
+        .iter()
+        .map(|c| format!("  {}", column_sql(t, c)))
+        .collect();
     for i in &t.secondary_indexes {
-        let mut line = format!("  INDEX {} ({}) USING {}", quote_ident(&i.name), names(&i.columns), i.kind);
+        let mut line = format!(
+            "  INDEX {} ({}) USING {}",
+            quote_ident(&i.name),
+            names(&i.columns),
+            i.kind
+        );
         if !i.properties.is_empty() {
-            let p: Vec<String> = i.properties.iter().map(|(k, v)| format!("{} = {}", quote_string(k), quote_string(v))).collect();
+            let p: Vec<String> = i
+                .properties
+                .iter()
+                .map(|(k, v)| format!("{} = {}", quote_string(k), quote_string(v)))
+                .collect();
             let _ = write!(line, " PROPERTIES({})", p.join(", "));
         }
         if !i.comment.is_empty() {
@@ -98,7 +135,11 @@ pub fn show_create_table(_db: &Database, t: &Table) -> String {
     out.push_str("\n) ENGINE=OLAP\n");
     let keys: Vec<String> = t.key_columns().map(|c| c.name.clone()).collect();
     let _ = writeln!(out, "{} KEY({})", t.keys_type.sql(), names(&keys));
-    let comment = if t.comment.is_empty() { "OLAP" } else { &t.comment };
+    let comment = if t.comment.is_empty() {
+        "OLAP"
+    } else {
+        &t.comment
+    };
     let _ = writeln!(out, "COMMENT {}", single_quote(comment));
     out.push_str(&partition_clause(t));
     let _ = writeln!(out, "{}", distribution_sql(&t.distribution));
@@ -109,7 +150,9 @@ pub fn show_create_table(_db: &Database, t: &Table) -> String {
 
 /// The CREATE VIEW statement of a view.
 pub fn view_sql(t: &Table) -> String {
-    let Some(v) = &t.view else { return String::new() };
+    let Some(v) = &t.view else {
+        return String::new();
+    };
     let mut out = format!("CREATE VIEW {}", quote_ident(&t.name));
     if !v.columns.is_empty() {
         let cols: Vec<String> = v
@@ -136,7 +179,11 @@ pub fn view_sql(t: &Table) -> String {
 pub fn show_create_database(db: &Database) -> String {
     let mut out = format!("CREATE DATABASE {}", quote_ident(&db.name));
     if !db.properties.is_empty() {
-        let p: Vec<String> = db.properties.iter().map(|(k, v)| format!("{} = {}", quote_string(k), quote_string(v))).collect();
+        let p: Vec<String> = db
+            .properties
+            .iter()
+            .map(|(k, v)| format!("{} = {}", quote_string(k), quote_string(v)))
+            .collect();
         let _ = write!(out, "\nPROPERTIES (\n{}\n)", p.join(",\n"));
     }
     out

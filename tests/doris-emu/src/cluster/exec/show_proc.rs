@@ -1,14 +1,15 @@
 //! SHOW PROC paths, SHOW PARTITIONS, DESC / SHOW COLUMNS, SHOW INDEX, SHOW ALTER TABLE.
 
-use super::eval::{civil_from_days, Relation};
-use super::show::{filtered, text_rows};
-use super::{db_of, err, olap_table_of, table_of, ExecResult};
-use crate::cluster::catalog::{Database, KeysType, Partition, PartitionScheme, Table};
+use super::eval::civil_from_days;
+use super::show::text_rows;
+pub use super::show_columns::{alter_jobs, columns, indexes, info_columns};
+use super::{err, olap_table_of, ExecResult};
+use crate::cluster::catalog::{Database, Partition, PartitionScheme, Table};
 use crate::cluster::config::Session;
 use crate::cluster::partition::partition_range;
 use crate::cluster::state::State;
 use crate::result::SqlError;
-use crate::sql::ast::{AlterJobKind, Expr, ObjectName};
+use crate::sql::ast::ObjectName;
 
 /// `YYYY-MM-DD HH:MM:SS` of a ms timestamp (UTC); "NULL" for unset.
 pub fn fmt_time(ms: i64) -> String {
@@ -18,7 +19,12 @@ pub fn fmt_time(ms: i64) -> String {
     let secs = ms / 1000;
     let (y, m, d) = civil_from_days(secs.div_euclid(86400));
     let r = secs.rem_euclid(86400);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}", r / 3600, r % 3600 / 60, r % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        r / 3600,
+        r % 3600 / 60,
+        r % 60
+    )
 }
 
 fn proc_error(path: &str) -> SqlError {
@@ -26,11 +32,17 @@ fn proc_error(path: &str) -> SqlError {
 }
 
 fn find_db<'a>(st: &'a State, key: &str) -> Option<&'a Database> {
-    key.parse::<i64>().ok().and_then(|id| st.dbs.get(&id)).or_else(|| st.db(key))
+    key.parse::<i64>()
+        .ok()
+        .and_then(|id| st.dbs.get(&id))
+        .or_else(|| st.db(key))
 }
 
 fn find_table<'a>(db: &'a Database, key: &str) -> Option<&'a Table> {
-    key.parse::<i64>().ok().and_then(|id| db.tables.get(&id)).or_else(|| db.table(key))
+    key.parse::<i64>()
+        .ok()
+        .and_then(|id| db.tables.get(&id))
+        .or_else(|| db.table(key))
 }
 
 /// `SHOW PROC '<path>'`.
@@ -39,7 +51,9 @@ pub fn run(st: &State, path: &str) -> ExecResult {
     match parts.as_slice() {
         ["dbs"] => Ok(dbs(st)),
         ["backends"] => super::show::filtered(&Session::default(), super::show::backends(st), None),
-        ["frontends"] => super::show::filtered(&Session::default(), super::show::frontends(st), None),
+        ["frontends"] => {
+            super::show::filtered(&Session::default(), super::show::frontends(st), None)
+        }
         ["dbs", db] => Ok(tables(find_db(st, db).ok_or_else(|| proc_error(path))?)),
         ["dbs", db, rest @ ..] => {
             let d = find_db(st, db).ok_or_else(|| proc_error(path))?;
@@ -52,42 +66,100 @@ pub fn run(st: &State, path: &str) -> ExecResult {
 
 fn table_proc(t: &Table, rest: &[&str], path: &str) -> ExecResult {
     match rest {
-        [] => Ok(text_rows(&["Nodes"], vec![vec!["partitions".into()], vec!["temp_partitions".into()], vec!["index_schema".into()]])),
-        [kind] if *kind == "partitions" || *kind == "temp_partitions" => Ok(partition_rows(t, *kind == "temp_partitions")),
+        [] => Ok(text_rows(
+            &["Nodes"],
+            vec![
+                vec!["partitions".into()],
+                vec!["temp_partitions".into()],
+                vec!["index_schema".into()],
+            ],
+        )),
+        [kind] if *kind == "partitions" || *kind == "temp_partitions" => {
+            Ok(partition_rows(t, *kind == "temp_partitions"))
+        }
         [_, pid] => {
-            let p = pid.parse().ok().and_then(|id| t.partition_by_id(id)).ok_or_else(|| proc_error(path))?;
+            let p = pid
+                .parse()
+                .ok()
+                .and_then(|id| t.partition_by_id(id))
+                .ok_or_else(|| proc_error(path))?;
             let rows = p
                 .indexes
                 .iter()
                 .map(|i| {
-                    let name = t.indexes.iter().find(|m| m.id == i.index_id).map_or(String::new(), |m| m.name.clone());
+                    let name = t
+                        .indexes
+                        .iter()
+                        .find(|m| m.id == i.index_id)
+                        .map_or(String::new(), |m| m.name.clone());
                     vec![i.index_id.to_string(), name, "NORMAL".into(), "NULL".into()]
                 })
                 .collect();
-            Ok(text_rows(&["IndexId", "IndexName", "State", "LastConsistencyCheckTime"], rows))
+            Ok(text_rows(
+                &["IndexId", "IndexName", "State", "LastConsistencyCheckTime"],
+                rows,
+            ))
         }
         [_, pid, iid] => {
-            let p = pid.parse().ok().and_then(|id| t.partition_by_id(id)).ok_or_else(|| proc_error(path))?;
-            let i = iid.parse().ok().and_then(|id| p.index(id)).ok_or_else(|| proc_error(path))?;
+            let p = pid
+                .parse()
+                .ok()
+                .and_then(|id| t.partition_by_id(id))
+                .ok_or_else(|| proc_error(path))?;
+            let i = iid
+                .parse()
+                .ok()
+                .and_then(|id| p.index(id))
+                .ok_or_else(|| proc_error(path))?;
             Ok(tablet_rows(p, i))
         }
         _ => Err(proc_error(path)),
     }
 }
 
-fn tablet_rows(p: &Partition, i: &crate::cluster::catalog::PartitionIndex) -> crate::result::QueryResult {
+fn tablet_rows(
+    p: &Partition,
+    i: &crate::cluster::catalog::PartitionIndex,
+) -> crate::result::QueryResult {
     let names = [
-        "TabletId", "ReplicaId", "BackendId", "SchemaHash", "Version", "LstSuccessVersion", "LstFailedVersion",
-        "LstFailedTime", "LocalDataSize", "RemoteDataSize", "RowCount", "State", "VersionCount", "PathHash", "MetaUrl", "CompactionStatus",
+        "TabletId",
+        "ReplicaId",
+        "BackendId",
+        "SchemaHash",
+        "Version",
+        "LstSuccessVersion",
+        "LstFailedVersion",
+        "LstFailedTime",
+        "LocalDataSize",
+        "RemoteDataSize",
+        "RowCount",
+        "State",
+        "VersionCount",
+        "PathHash",
+        "MetaUrl",
+        "CompactionStatus",
     ];
     let mut rows = Vec::new();
     for t in &i.tablets {
         for r in &t.replicas {
             let v = p.visible_version.to_string();
             rows.push(vec![
-                t.id.to_string(), r.id.to_string(), r.backend_id.to_string(), "0".into(), v.clone(), v,
-                "-1".into(), "NULL".into(), "0".into(), "0".into(), "0".into(), "NORMAL".into(), "1".into(), "0".into(),
-                String::new(), String::new(),
+                t.id.to_string(),
+                r.id.to_string(),
+                r.backend_id.to_string(),
+                "0".into(),
+                v.clone(),
+                v,
+                "-1".into(),
+                "NULL".into(),
+                "0".into(),
+                "0".into(),
+                "0".into(),
+                "NORMAL".into(),
+                "1".into(),
+                "0".into(),
+                String::new(),
+                String::new(),
             ]);
         }
     }
@@ -95,14 +167,33 @@ fn tablet_rows(p: &Partition, i: &crate::cluster::catalog::PartitionIndex) -> cr
 }
 
 fn dbs(st: &State) -> crate::result::QueryResult {
-    let names = ["DbId", "DbName", "TableNum", "Size", "Quota", "LastConsistencyCheckTime", "ReplicaCount", "ReplicaQuota", "TransactionQuota", "LastUpdateTime"];
+    let names = [
+        "DbId",
+        "DbName",
+        "TableNum",
+        "Size",
+        "Quota",
+        "LastConsistencyCheckTime",
+        "ReplicaCount",
+        "ReplicaQuota",
+        "TransactionQuota",
+        "LastUpdateTime",
+    ];
     let rows = st
         .dbs
         .values()
         .map(|d| {
             vec![
-                d.id.to_string(), d.name.clone(), d.tables.len().to_string(), "0.000 ".into(), "1024.000 TB".into(),
-                "NULL".into(), "0".into(), "1073741824".into(), "1000".into(), "NULL".into(),
+                d.id.to_string(),
+                d.name.clone(),
+                d.tables.len().to_string(),
+                "0.000 ".into(),
+                "1024.000 TB".into(),
+                "NULL".into(),
+                "0".into(),
+                "1073741824".into(),
+                "1000".into(),
+                "NULL".into(),
             ]
         })
         .collect();
@@ -110,7 +201,18 @@ fn dbs(st: &State) -> crate::result::QueryResult {
 }
 
 fn tables(d: &Database) -> crate::result::QueryResult {
-    let names = ["TableId", "TableName", "IndexNum", "PartitionColumnName", "PartitionNum", "State", "Type", "LastConsistencyCheckTime", "ReplicaCount", "LastUpdateTime"];
+    let names = [
+        "TableId",
+        "TableName",
+        "IndexNum",
+        "PartitionColumnName",
+        "PartitionNum",
+        "State",
+        "Type",
+        "LastConsistencyCheckTime",
+        "ReplicaCount",
+        "LastUpdateTime",
+    ];
     let rows = d
         .tables
         .values()
@@ -121,9 +223,16 @@ fn tables(d: &Database) -> crate::result::QueryResult {
             };
             let ty = if t.is_view() { "VIEW" } else { "OLAP" };
             vec![
-                t.id.to_string(), t.name.clone(), t.indexes.len().to_string(), pcols,
-                t.regular_partitions().count().to_string(), "NORMAL".into(), ty.into(), "NULL".into(),
-                t.tablet_ids().len().to_string(), fmt_time(t.create_time_ms),
+                t.id.to_string(),
+                t.name.clone(),
+                t.indexes.len().to_string(),
+                pcols,
+                t.regular_partitions().count().to_string(),
+                "NORMAL".into(),
+                ty.into(),
+                "NULL".into(),
+                t.tablet_ids().len().to_string(),
+                fmt_time(t.create_time_ms),
             ]
         })
         .collect();
@@ -132,22 +241,61 @@ fn tables(d: &Database) -> crate::result::QueryResult {
 
 fn partition_rows(t: &Table, temp: bool) -> crate::result::QueryResult {
     let names = [
-        "PartitionId", "PartitionName", "VisibleVersion", "VisibleVersionTime", "State", "PartitionKey", "Range",
-        "DistributionKey", "Buckets", "ReplicationNum", "StorageMedium", "CooldownTime", "RemoteStoragePolicy",
-        "LastConsistencyCheckTime", "DataSize", "IsInMemory", "ReplicaAllocation", "IsMutable",
-        "SyncWithBaseTables", "UnsyncTables", "CommittedVersion", "RowCount",
+        "PartitionId",
+        "PartitionName",
+        "VisibleVersion",
+        "VisibleVersionTime",
+        "State",
+        "PartitionKey",
+        "Range",
+        "DistributionKey",
+        "Buckets",
+        "ReplicationNum",
+        "StorageMedium",
+        "CooldownTime",
+        "RemoteStoragePolicy",
+        "LastConsistencyCheckTime",
+        "DataSize",
+        "IsInMemory",
+        "ReplicaAllocation",
+        "IsMutable",
+        "SyncWithBaseTables",
+        "UnsyncTables",
+        "CommittedVersion",
+        "RowCount",
     ];
     let pkey = crate::cluster::partition::partition_columns(t).join(", ");
     let rows = crate::cluster::partition::sorted_partitions(t, temp)
         .into_iter()
         .map(|p| {
-            let dk = if p.distribution.hash_columns.is_empty() { "RANDOM".into() } else { p.distribution.hash_columns.join(", ") };
+            let dk = if p.distribution.hash_columns.is_empty() {
+                "RANDOM".into()
+            } else {
+                p.distribution.hash_columns.join(", ")
+            };
             vec![
-                p.id.to_string(), p.name.clone(), p.visible_version.to_string(), fmt_time(p.visible_version_time),
-                "NORMAL".into(), pkey.clone(), partition_range(t, p), dk, p.distribution.buckets.to_string(),
-                p.replication_num.to_string(), "HDD".into(), "9999-12-31 23:59:59".into(), String::new(), "NULL".into(),
-                "0.000 ".into(), "false".into(), format!("tag.location.default: {}", p.replication_num), "true".into(),
-                "true".into(), "\\N".into(), p.visible_version.to_string(), "0".into(),
+                p.id.to_string(),
+                p.name.clone(),
+                p.visible_version.to_string(),
+                fmt_time(p.visible_version_time),
+                "NORMAL".into(),
+                pkey.clone(),
+                partition_range(t, p),
+                dk,
+                p.distribution.buckets.to_string(),
+                p.replication_num.to_string(),
+                "HDD".into(),
+                "9999-12-31 23:59:59".into(),
+                String::new(),
+                "NULL".into(),
+                "0.000 ".into(),
+                "false".into(),
+                format!("tag.location.default: {}", p.replication_num),
+                "true".into(),
+                "true".into(),
+                "\\N".into(),
+                p.visible_version.to_string(),
+                "0".into(),
             ]
         })
         .collect();
@@ -158,109 +306,4 @@ fn partition_rows(t: &Table, temp: bool) -> crate::result::QueryResult {
 pub fn partitions_of(st: &State, s: &Session, name: &ObjectName, temp: bool) -> ExecResult {
     let (_, t) = olap_table_of(st, s, name)?;
     Ok(partition_rows(t, temp))
-}
-
-/// DESC / SHOW [FULL] COLUMNS.
-pub fn columns(st: &State, s: &Session, name: &ObjectName, full: bool, all: bool) -> ExecResult {
-    let (_, t) = table_of(st, s, name)?;
-    if all && !t.is_view() {
-        return Ok(desc_all(t));
-    }
-    let rows = t
-        .columns
-        .iter()
-        .map(|c| {
-            let extra = match (&c.agg, t.keys_type) {
-                (Some(a), KeysType::Agg) => a.sql(),
-                _ => String::new(),
-            };
-            let default = crate::cluster::read::column_default(c).render(&c.ty).unwrap_or_else(|| "NULL".into());
-            let null = if c.nullable { "YES" } else { "NO" }.to_string();
-            let ty = c.ty.to_sql().to_uppercase();
-            if full {
-                vec![c.name.clone(), ty, String::new(), null, c.is_key.to_string(), default, extra, String::new(), c.comment.clone()]
-            } else {
-                vec![c.name.clone(), ty, null, c.is_key.to_string(), default, extra]
-            }
-        })
-        .collect();
-    if full {
-        Ok(text_rows(&["Field", "Type", "Collation", "Null", "Key", "Default", "Extra", "Privileges", "Comment"], rows))
-    } else {
-        Ok(text_rows(&["Field", "Type", "Null", "Key", "Default", "Extra"], rows))
-    }
-}
-
-fn desc_all(t: &Table) -> crate::result::QueryResult {
-    let mut rows = Vec::new();
-    for idx in &t.indexes {
-        for (n, uid) in idx.columns.iter().enumerate() {
-            let Some(c) = t.columns.iter().find(|c| c.unique_id == *uid) else { continue };
-            let (iname, kt) = if n == 0 { (idx.name.clone(), t.keys_type.internal().to_string()) } else { (String::new(), String::new()) };
-            let ty = c.ty.to_sql().to_uppercase();
-            rows.push(vec![
-                iname, kt, c.name.clone(), ty.clone(), ty, if c.nullable { "Yes" } else { "No" }.into(),
-                c.is_key.to_string(), "NULL".into(), String::new(), "true".into(), String::new(), String::new(),
-            ]);
-        }
-    }
-    text_rows(&["IndexName", "IndexKeysType", "Field", "Type", "InternalType", "Null", "Key", "Default", "Extra", "Visible", "DefineExpr", "WhereClause"], rows)
-}
-
-/// `SHOW INDEX FROM t`.
-pub fn indexes(st: &State, s: &Session, name: &ObjectName) -> ExecResult {
-    let (_, t) = olap_table_of(st, s, name)?;
-    let mut rows = Vec::new();
-    for i in &t.secondary_indexes {
-        let props: Vec<String> = i.properties.iter().map(|(k, v)| format!("\"{k}\" = \"{v}\"")).collect();
-        rows.push(vec![
-            t.name.clone(), String::new(), i.name.clone(), String::new(), i.columns.join(","), String::new(),
-            String::new(), String::new(), String::new(), String::new(), i.kind.clone(), i.comment.clone(),
-            format!("({})", props.join(", ")),
-        ]);
-    }
-    Ok(text_rows(&["Table", "Non_unique", "Key_name", "Seq_in_index", "Column_name", "Collation", "Cardinality", "Sub_part", "Packed", "Null", "Index_type", "Comment", "Properties"], rows))
-}
-
-/// `SHOW ALTER TABLE COLUMN|ROLLUP [FROM db] [WHERE ...]`.
-pub fn alter_jobs(st: &State, s: &Session, kind: AlterJobKind, db: Option<&str>, filter: Option<&Expr>) -> ExecResult {
-    let db = db_of(st, s, db)?;
-    let want = if kind == AlterJobKind::Column { "SCHEMA_CHANGE" } else { "ROLLUP" };
-    let jobs = st.alter_jobs.iter().filter(|j| j.db_id == db.id && j.kind == want);
-    let rel = if kind == AlterJobKind::Column {
-        let rows = jobs
-            .map(|j| vec![
-                j.job_id.to_string(), j.table_name.clone(), fmt_time(j.create_ms), fmt_time(j.finish_ms), j.index_name.clone(),
-                j.index_id.to_string(), j.origin_index_id.to_string(), format!("{}:0", j.schema_version), "0".into(),
-                j.state.clone(), String::new(), "NULL".into(), "2592000".into(),
-            ])
-            .collect();
-        Relation::text(&["JobId", "TableName", "CreateTime", "FinishTime", "IndexName", "IndexId", "OriginIndexId", "SchemaVersion", "TransactionId", "State", "Msg", "Progress", "Timeout"], rows)
-    } else {
-        let rows = jobs
-            .map(|j| vec![
-                j.job_id.to_string(), j.table_name.clone(), fmt_time(j.create_ms), fmt_time(j.finish_ms), j.base_index_name.clone(),
-                j.index_name.clone(), j.index_id.to_string(), "0".into(), j.state.clone(), String::new(), "NULL".into(), "86400".into(),
-            ])
-            .collect();
-        Relation::text(&["JobId", "TableName", "CreateTime", "FinishTime", "BaseIndexName", "RollupIndexName", "RollupId", "TransactionId", "State", "Msg", "Progress", "Timeout"], rows)
-    };
-    filtered(s, rel, filter)
-}
-
-/// `information_schema.columns`.
-pub fn info_columns(dbs: &[&Database]) -> Relation {
-    let mut rows = Vec::new();
-    for d in dbs {
-        for t in d.tables.values() {
-            for (i, c) in t.columns.iter().enumerate() {
-                rows.push(vec![
-                    "internal".into(), d.name.clone(), t.name.clone(), c.name.clone(), (i + 1).to_string(),
-                    if c.nullable { "YES" } else { "NO" }.into(), c.ty.to_sql(), c.ty.to_sql(),
-                    if c.is_key { "UNI" } else { "" }.into(), c.comment.clone(),
-                ]);
-            }
-        }
-    }
-    Relation::text(&["TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "COLUMN_NAME", "ORDINAL_POSITION", "IS_NULLABLE", "DATA_TYPE", "COLUMN_TYPE", "COLUMN_KEY", "COLUMN_COMMENT"], rows)
 }

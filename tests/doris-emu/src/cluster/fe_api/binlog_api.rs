@@ -1,6 +1,8 @@
 //! getBinlog / getBinlogLag (protocol §3.4–§3.6, §4).
 
-use doris_thrift::frontend_service::{TBinlog, TBinlogType, TGetBinlogLagResult, TGetBinlogRequest, TGetBinlogResult};
+use doris_thrift::frontend_service::{
+    TBinlog, TBinlogType, TGetBinlogLagResult, TGetBinlogRequest, TGetBinlogResult,
+};
 use doris_thrift::status::{TStatus, TStatusCode};
 
 use super::status::{FeError, FeResult};
@@ -11,15 +13,32 @@ use crate::cluster::{Cluster, State};
 /// Resolves (db id, table id) of a getBinlog request: `table_id` if set, else the `table`
 /// name (must be an OLAP table), else db level.
 fn resolve(s: &State, req: &TGetBinlogRequest) -> FeResult<(i64, Option<i64>, i64)> {
-    check_auth(s, &Creds { user: req.user.as_deref(), passwd: req.passwd.as_deref(), token: req.token.as_deref() })?;
+    check_auth(
+        s,
+        &Creds {
+            user: req.user.as_deref(),
+            passwd: req.passwd.as_deref(),
+            token: req.token.as_deref(),
+        },
+    )?;
     let db = required(req.db.as_deref(), "db")?;
     let prev = required(req.prev_commit_seq, "prev_commit_seq")?;
     let db_id = db_id(s, db)?;
-    let table = match (req.table_id.filter(|t| *t > 0), req.table.as_deref().filter(|t| !t.is_empty())) {
+    let table = match (
+        req.table_id.filter(|t| *t > 0),
+        req.table.as_deref().filter(|t| !t.is_empty()),
+    ) {
         (Some(id), _) => Some(id),
         (None, Some(name)) => {
-            let t = s.dbs.get(&db_id).and_then(|d| d.table(name)).filter(|t| !t.is_view());
-            Some(t.map(|t| t.id).ok_or_else(|| FeError::analysis(format!("unknown table, table={name}")))?)
+            let t = s
+                .dbs
+                .get(&db_id)
+                .and_then(|d| d.table(name))
+                .filter(|t| !t.is_view());
+            Some(
+                t.map(|t| t.id)
+                    .ok_or_else(|| FeError::analysis(format!("unknown table, table={name}")))?,
+            )
         }
         (None, None) => None,
     };
@@ -50,11 +69,17 @@ pub fn get_binlog(cluster: &Cluster, req: TGetBinlogRequest) -> TGetBinlogResult
     });
     match r {
         Ok((code, binlogs)) => TGetBinlogResult {
-            status: Some(TStatus { status_code: TStatusCode(code), error_msgs: None }),
+            status: Some(TStatus {
+                status_code: TStatusCode(code),
+                error_msgs: None,
+            }),
             binlogs: (!binlogs.is_empty()).then(|| binlogs.into_iter().map(to_tbinlog).collect()),
             ..Default::default()
         },
-        Err(e) => TGetBinlogResult { status: Some(err_status(&e)), ..Default::default() },
+        Err(e) => TGetBinlogResult {
+            status: Some(err_status(&e)),
+            ..Default::default()
+        },
     }
 }
 
@@ -76,6 +101,9 @@ pub fn get_binlog_lag(cluster: &Cluster, req: TGetBinlogRequest) -> TGetBinlogLa
             next_binlog_timestamp: l.next_binlog_timestamp,
             master_address: None,
         },
-        Err(e) => TGetBinlogLagResult { status: Some(err_status(&e)), ..Default::default() },
+        Err(e) => TGetBinlogLagResult {
+            status: Some(err_status(&e)),
+            ..Default::default()
+        },
     }
 }

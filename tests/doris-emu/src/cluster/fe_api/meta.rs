@@ -1,9 +1,9 @@
 //! getMeta / getBackendMeta / getMasterToken (protocol §3.9–§3.11).
 
 use doris_thrift::frontend_service::{
-    TGetBackendMetaRequest, TGetBackendMetaResult, TGetMasterTokenRequest, TGetMasterTokenResult, TGetMetaDBMeta,
-    TGetMetaIndexMeta, TGetMetaPartitionMeta, TGetMetaReplicaMeta, TGetMetaRequest, TGetMetaResult,
-    TGetMetaTableMeta, TGetMetaTabletMeta,
+    TGetBackendMetaRequest, TGetBackendMetaResult, TGetMasterTokenRequest, TGetMasterTokenResult,
+    TGetMetaDBMeta, TGetMetaIndexMeta, TGetMetaPartitionMeta, TGetMetaReplicaMeta, TGetMetaRequest,
+    TGetMetaResult, TGetMetaTableMeta, TGetMetaTabletMeta,
 };
 use doris_thrift::types::TBackend;
 
@@ -19,10 +19,20 @@ pub fn get_master_token(cluster: &Cluster, req: TGetMasterTokenRequest) -> TGetM
         let user = req.user.as_deref().unwrap_or_default();
         let password = req.password.as_deref().unwrap_or_default();
         if user == "root" && password == s.root_password {
-            TGetMasterTokenResult { status: Some(ok_status()), token: Some(s.token.clone()), master_address: None }
+            TGetMasterTokenResult {
+                status: Some(ok_status()),
+                token: Some(s.token.clone()),
+                master_address: None,
+            }
         } else {
-            let e = FeError::new(code::NOT_AUTHORIZED, format!("Access denied for user '{user}'"));
-            TGetMasterTokenResult { status: Some(err_status(&e)), ..Default::default() }
+            let e = FeError::new(
+                code::NOT_AUTHORIZED,
+                format!("Access denied for user '{user}'"),
+            );
+            TGetMasterTokenResult {
+                status: Some(err_status(&e)),
+                ..Default::default()
+            }
         }
     })
 }
@@ -30,9 +40,17 @@ pub fn get_master_token(cluster: &Cluster, req: TGetMasterTokenRequest) -> TGetM
 /// `FrontendService.getBackendMeta`: every BE.
 pub fn get_backend_meta(cluster: &Cluster, req: TGetBackendMetaRequest) -> TGetBackendMetaResult {
     cluster.with_state(|s| {
-        let creds = Creds { user: req.user.as_deref(), passwd: req.passwd.as_deref(), token: req.token.as_deref() };
+        let creds = Creds {
+            user: req.user.as_deref(),
+            passwd: req.passwd.as_deref(),
+            token: req.token.as_deref(),
+        };
         if let Err(e) = check_auth(s, &creds) {
-            return TGetBackendMetaResult { status: err_status(&e), backends: None, master_address: None };
+            return TGetBackendMetaResult {
+                status: err_status(&e),
+                backends: None,
+                master_address: None,
+            };
         }
         let backends = s
             .backends
@@ -46,7 +64,11 @@ pub fn get_backend_meta(cluster: &Cluster, req: TGetBackendMetaRequest) -> TGetB
                 id: Some(b.id),
             })
             .collect();
-        TGetBackendMetaResult { status: ok_status(), backends: Some(backends), master_address: None }
+        TGetBackendMetaResult {
+            status: ok_status(),
+            backends: Some(backends),
+            master_address: None,
+        }
     })
 }
 
@@ -54,9 +76,15 @@ pub fn get_backend_meta(cluster: &Cluster, req: TGetBackendMetaRequest) -> TGetB
 /// table ids skipped; unknown db → OK without `db_meta`.
 pub fn get_meta(cluster: &Cluster, req: TGetMetaRequest) -> TGetMetaResult {
     let r = cluster.with_state(|s| -> FeResult<Option<TGetMetaDBMeta>> {
-        let creds = Creds { user: req.user.as_deref(), passwd: req.passwd.as_deref(), token: req.token.as_deref() };
+        let creds = Creds {
+            user: req.user.as_deref(),
+            passwd: req.passwd.as_deref(),
+            token: req.token.as_deref(),
+        };
         check_auth(s, &creds)?;
-        let Some(want) = req.db.as_ref() else { return Err(FeError::analysis("db is not set")) };
+        let Some(want) = req.db.as_ref() else {
+            return Err(FeError::analysis("db is not set"));
+        };
         let db = match (want.id, want.name.as_deref()) {
             (Some(id), _) => s.dbs.get(&id),
             (None, Some(name)) => s.db(name),
@@ -65,12 +93,24 @@ pub fn get_meta(cluster: &Cluster, req: TGetMetaRequest) -> TGetMetaResult {
         Ok(db.map(|db| db_meta(s, db, want.tables.as_deref())))
     });
     match r {
-        Ok(db_meta) => TGetMetaResult { status: ok_status(), db_meta, master_address: None },
-        Err(e) => TGetMetaResult { status: err_status(&e), db_meta: None, master_address: None },
+        Ok(db_meta) => TGetMetaResult {
+            status: ok_status(),
+            db_meta,
+            master_address: None,
+        },
+        Err(e) => TGetMetaResult {
+            status: err_status(&e),
+            db_meta: None,
+            master_address: None,
+        },
     }
 }
 
-fn db_meta(s: &State, db: &Database, want: Option<&[doris_thrift::frontend_service::TGetMetaTable]>) -> TGetMetaDBMeta {
+fn db_meta(
+    s: &State,
+    db: &Database,
+    want: Option<&[doris_thrift::frontend_service::TGetMetaTable]>,
+) -> TGetMetaDBMeta {
     let tables: Vec<&Table> = match want {
         None => db.tables.values().collect(),
         Some(list) => list
@@ -86,7 +126,13 @@ fn db_meta(s: &State, db: &Database, want: Option<&[doris_thrift::frontend_servi
     TGetMetaDBMeta {
         id: Some(db.id),
         name: Some(db.name.clone()),
-        tables: Some(tables.into_iter().filter(|t| !t.is_view()).map(|t| table_meta(s, t)).collect()),
+        tables: Some(
+            tables
+                .into_iter()
+                .filter(|t| !t.is_view())
+                .map(|t| table_meta(s, t))
+                .collect(),
+        ),
         dropped_partitions: Some(dropped.partitions.keys().copied().collect()),
         dropped_tables: Some(dropped.tables.keys().copied().collect()),
         dropped_indexes: Some(dropped.indexes.keys().copied().collect()),
@@ -101,7 +147,12 @@ fn table_meta(s: &State, t: &Table) -> TGetMetaTableMeta {
         id: Some(t.id),
         name: Some(t.name.clone()),
         in_trash: Some(false),
-        partitions: Some(t.partitions.iter().map(|p| partition_meta(s, t, p)).collect()),
+        partitions: Some(
+            t.partitions
+                .iter()
+                .map(|p| partition_meta(s, t, p))
+                .collect(),
+        ),
         type_: Some("OLAP".into()),
     }
 }
@@ -112,19 +163,29 @@ fn partition_meta(s: &State, t: &Table, p: &Partition) -> TGetMetaPartitionMeta 
         .iter()
         .map(|pi| TGetMetaIndexMeta {
             id: Some(pi.index_id),
-            name: t.indexes.iter().find(|i| i.id == pi.index_id).map(|i| i.name.clone()),
+            name: t
+                .indexes
+                .iter()
+                .find(|i| i.id == pi.index_id)
+                .map(|i| i.name.clone()),
             tablets: Some(
                 pi.tablets
                     .iter()
                     .map(|tablet| {
-                        let version = s.tablets.get(&tablet.id).map_or(p.visible_version, |d| d.max_version().max(p.visible_version));
+                        let version = s.tablets.get(&tablet.id).map_or(p.visible_version, |d| {
+                            d.max_version().max(p.visible_version)
+                        });
                         TGetMetaTabletMeta {
                             id: Some(tablet.id),
                             replicas: Some(
                                 tablet
                                     .replicas
                                     .iter()
-                                    .map(|r| TGetMetaReplicaMeta { id: Some(r.id), backend_id: Some(r.backend_id), version: Some(version) })
+                                    .map(|r| TGetMetaReplicaMeta {
+                                        id: Some(r.id),
+                                        backend_id: Some(r.backend_id),
+                                        version: Some(version),
+                                    })
                                     .collect(),
                             ),
                         }

@@ -50,7 +50,10 @@ pub struct FeError {
 impl FeError {
     /// An error with an explicit code.
     pub fn new(code: i32, msg: impl Into<String>) -> Self {
-        FeError { code, msg: msg.into() }
+        FeError {
+            code,
+            msg: msg.into(),
+        }
     }
 
     /// `ANALYSIS_ERROR`, what Doris turns a `UserException` into.

@@ -11,16 +11,43 @@ use crate::sql::ast::Expr;
 
 /// SHOW RESTORE columns (current Doris).
 pub const RESTORE_COLUMNS: [&str; 21] = [
-    "JobId", "Label", "Timestamp", "DbName", "State", "AllowLoad", "ReplicationNum", "ReplicaAllocation",
-    "ReserveReplica", "ReserveDynamicPartitionEnable", "RestoreObjs", "CreateTime", "MetaPreparedTime",
-    "SnapshotFinishedTime", "DownloadFinishedTime", "FinishedTime", "UnfinishedTasks", "Progress", "TaskErrMsg",
-    "Status", "Timeout",
+    "JobId",
+    "Label",
+    "Timestamp",
+    "DbName",
+    "State",
+    "AllowLoad",
+    "ReplicationNum",
+    "ReplicaAllocation",
+    "ReserveReplica",
+    "ReserveDynamicPartitionEnable",
+    "RestoreObjs",
+    "CreateTime",
+    "MetaPreparedTime",
+    "SnapshotFinishedTime",
+    "DownloadFinishedTime",
+    "FinishedTime",
+    "UnfinishedTasks",
+    "Progress",
+    "TaskErrMsg",
+    "Status",
+    "Timeout",
 ];
 
 /// `SHOW RESTORE [FROM db] [WHERE Label = "x"]`.
-pub fn show_restore(w: &mut Writer<'_>, current_db: Option<&str>, db: Option<&str>, filter: Option<&Expr>) -> Result<QueryResult, SqlError> {
+pub fn show_restore(
+    w: &mut Writer<'_>,
+    current_db: Option<&str>,
+    db: Option<&str>,
+    filter: Option<&Expr>,
+) -> Result<QueryResult, SqlError> {
     let (db_id, _) = resolve_db(w.state, db, current_db)?;
-    let label = filter.map(eq_filters).unwrap_or_default().into_iter().find(|(k, _)| k == "label").map(|(_, v)| v);
+    let label = filter
+        .map(eq_filters)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|(k, _)| k == "label")
+        .map(|(_, v)| v);
     let rows = w
         .state
         .restores
@@ -29,15 +56,34 @@ pub fn show_restore(w: &mut Writer<'_>, current_db: Option<&str>, db: Option<&st
         .filter(|j| j.db_id == db_id && label.as_ref().is_none_or(|l| *l == j.label))
         .map(row)
         .collect();
-    Ok(QueryResult::Rows { columns: RESTORE_COLUMNS.iter().map(|c| Column::text(*c)).collect(), rows })
+    Ok(QueryResult::Rows {
+        columns: RESTORE_COLUMNS.iter().map(|c| Column::text(*c)).collect(),
+        rows,
+    })
 }
 
 fn row(j: &RestoreJob) -> Vec<Option<String>> {
     let info: Value = serde_json::from_str(&j.spec.job_info).unwrap_or(Value::Null);
-    let backup_time = info.get("backup_time").and_then(Value::as_i64).unwrap_or(j.create_ms);
+    let backup_time = info
+        .get("backup_time")
+        .and_then(Value::as_i64)
+        .unwrap_or(j.create_ms);
     let timestamp = time_text(backup_time).replace([' ', ':'], "-");
-    let rep = j.spec.snapshot_meta().ok().and_then(|m| m.tables.first().and_then(|t| t.partitions.first().map(|p| p.replication_num))).unwrap_or(1);
-    let reserve = j.spec.properties.get("reserve_replica").is_some_and(|v| v == "true");
+    let rep = j
+        .spec
+        .snapshot_meta()
+        .ok()
+        .and_then(|m| {
+            m.tables
+                .first()
+                .and_then(|t| t.partitions.first().map(|p| p.replication_num))
+        })
+        .unwrap_or(1);
+    let reserve = j
+        .spec
+        .properties
+        .get("reserve_replica")
+        .is_some_and(|v| v == "true");
     let objs: Vec<String> = info
         .get("backup_objects")
         .and_then(Value::as_object)
@@ -70,12 +116,20 @@ fn row(j: &RestoreJob) -> Vec<Option<String>> {
 }
 
 /// `CANCEL RESTORE [FROM db]`.
-pub fn cancel_restore(w: &mut Writer<'_>, current_db: Option<&str>, db: Option<&str>) -> Result<QueryResult, SqlError> {
+pub fn cancel_restore(
+    w: &mut Writer<'_>,
+    current_db: Option<&str>,
+    db: Option<&str>,
+) -> Result<QueryResult, SqlError> {
     let (db_id, _) = resolve_db(w.state, db, current_db)?;
     let Some(job_id) = w.state.restores.running(db_id).map(|j| j.job_id) else {
         return Err(SqlError::new("No restore job is currently running"));
     };
-    let op = RestoreOp::Cancel { job_id, status: "[CANCELLED, msg: user cancelled]".into() };
-    w.commit(JournalEntry::Restore(op)).map_err(|e| SqlError::new(e.to_string()))?;
+    let op = RestoreOp::Cancel {
+        job_id,
+        status: "[CANCELLED, msg: user cancelled]".into(),
+    };
+    w.commit(JournalEntry::Restore(op))
+        .map_err(|e| SqlError::new(e.to_string()))?;
     Ok(QueryResult::ok())
 }

@@ -16,8 +16,15 @@ pub struct LabelUsed {
 impl TxnManager {
     /// Label check for a new txn: Ok(None) = free; Ok(Some(id)) = duplicate request of a
     /// PREPARE txn with the same request id (answer OK with it); Err = label in use.
-    pub fn check_label(&self, db_id: i64, label: &str, request_id: Option<(i64, i64)>) -> Result<Option<i64>, LabelUsed> {
-        let Some(ids) = self.labels.get(&(db_id, label.to_string())) else { return Ok(None) };
+    pub fn check_label(
+        &self,
+        db_id: i64,
+        label: &str,
+        request_id: Option<(i64, i64)>,
+    ) -> Result<Option<i64>, LabelUsed> {
+        let Some(ids) = self.labels.get(&(db_id, label.to_string())) else {
+            return Ok(None);
+        };
         let holder = ids
             .iter()
             .filter_map(|id| self.txns.get(id))
@@ -33,7 +40,10 @@ impl TxnManager {
         Err(LabelUsed {
             txn_id: t.id,
             job_status,
-            msg: format!("Label [{label}] has already been used, relate to txn [{}]", t.id),
+            msg: format!(
+                "Label [{label}] has already been used, relate to txn [{}]",
+                t.id
+            ),
         })
     }
 }

@@ -49,10 +49,14 @@ pub enum CommitOutcome {
 }
 
 /// "transaction commit successfully, BUT data will be visible later".
-pub const PUBLISH_TIMEOUT_MSG: &str = "transaction commit successfully, BUT data will be visible later";
+pub const PUBLISH_TIMEOUT_MSG: &str =
+    "transaction commit successfully, BUT data will be visible later";
 
 fn db_id_of(w: &Writer<'_>, db: &str) -> FeResult<i64> {
-    w.state.db(db).map(|d| d.id).ok_or_else(|| FeError::analysis(format!("unknown database, database={db}")))
+    w.state
+        .db(db)
+        .map(|d| d.id)
+        .ok_or_else(|| FeError::analysis(format!("unknown database, database={db}")))
 }
 
 impl Writer<'_> {
@@ -70,7 +74,10 @@ impl Writer<'_> {
             Ok(None) => {}
         }
         let txn_id = self.state.alloc_id();
-        let timeout_s = a.timeout_s.filter(|t| *t > 0).unwrap_or(DEFAULT_TIMEOUT_SECONDS);
+        let timeout_s = a
+            .timeout_s
+            .filter(|t| *t > 0)
+            .unwrap_or(DEFAULT_TIMEOUT_SECONDS);
         let op = TxnOp::Begin {
             txn_id,
             db_id,
@@ -87,18 +94,30 @@ impl Writer<'_> {
 
     /// Stages an ingested rowset into a PREPARE txn (called by `ingest_binlog`).
     pub fn stage_rowset(&mut self, txn_id: i64, staged: StagedRowset) -> FeResult<()> {
-        let txn = self.state.txns.get(txn_id).ok_or_else(|| FeError::analysis(format!("transaction [{txn_id}] not found")))?;
+        let txn = self
+            .state
+            .txns
+            .get(txn_id)
+            .ok_or_else(|| FeError::analysis(format!("transaction [{txn_id}] not found")))?;
         if txn.status != TxnStatus::Prepare {
             return Err(FeError::analysis(format!(
                 "transaction [{txn_id}] is not in PREPARE state, current status: {}",
                 txn.status.name()
             )));
         }
-        self.journal_txn(TxnOp::Stage { txn_id, staged: Box::new(staged) })
+        self.journal_txn(TxnOp::Stage {
+            txn_id,
+            staged: Box::new(staged),
+        })
     }
 
     /// commitTxn (protocol §3.2): validate, journal COMMITTED, publish.
-    pub fn commit_txn(&mut self, db: &str, txn_id: i64, infos: &[(i64, i64)]) -> FeResult<CommitOutcome> {
+    pub fn commit_txn(
+        &mut self,
+        db: &str,
+        txn_id: i64,
+        infos: &[(i64, i64)],
+    ) -> FeResult<CommitOutcome> {
         let db_id = db_id_of(self, db)?;
         self.abort_if_expired(txn_id, now_ms())?;
         let txn = self.state.txns.get_in_db(db_id, txn_id)?.clone();
@@ -119,13 +138,18 @@ impl Writer<'_> {
             }
         }
         self.check_quorum(&txn, infos)?;
-        let op = TxnOp::Commit { txn_id, commit_infos: infos.to_vec(), time_ms: now_ms() };
+        let op = TxnOp::Commit {
+            txn_id,
+            commit_infos: infos.to_vec(),
+            time_ms: now_ms(),
+        };
         self.journal_txn(op)?;
         if self.state.txns.publish_timeout_faults > 0 {
             self.state.txns.publish_timeout_faults -= 1;
             return Ok(CommitOutcome::PublishPending);
         }
         self.publish_txn(txn_id)?;
+        tracing::info!(txn_id, label = %txn.label, "remote txn committed and visible");
         Ok(CommitOutcome::Visible)
     }
 
@@ -146,9 +170,19 @@ impl Writer<'_> {
         }
         let committed: BTreeSet<(i64, i64)> = infos.iter().copied().collect();
         for (table_id, pid) in partitions {
-            let Some(p) = self.state.table_by_id(txn.db_id, table_id).and_then(|t| t.partition_by_id(pid)) else { continue };
+            let Some(p) = self
+                .state
+                .table_by_id(txn.db_id, table_id)
+                .and_then(|t| t.partition_by_id(pid))
+            else {
+                continue;
+            };
             for tablet in p.indexes.iter().flat_map(|i| &i.tablets) {
-                let ok = tablet.replicas.iter().filter(|r| committed.contains(&(tablet.id, r.backend_id))).count();
+                let ok = tablet
+                    .replicas
+                    .iter()
+                    .filter(|r| committed.contains(&(tablet.id, r.backend_id)))
+                    .count();
                 let quorum = tablet.replicas.len() / 2 + 1;
                 if ok < quorum {
                     return Err(FeError::analysis(format!(
@@ -163,11 +197,20 @@ impl Writer<'_> {
 
     /// Publishes a COMMITTED txn through core's load path (one rowset per committed tablet).
     pub fn publish_txn(&mut self, txn_id: i64) -> FeResult<()> {
-        let Some(txn) = self.state.txns.get(txn_id).filter(|t| t.status == TxnStatus::Committed) else { return Ok(()) };
+        let Some(txn) = self
+            .state
+            .txns
+            .get(txn_id)
+            .filter(|t| t.status == TxnStatus::Committed)
+        else {
+            return Ok(());
+        };
         let mut by_tablet = BTreeMap::new();
         for key in &txn.commit_infos {
             if let Some(s) = txn.staged.get(key) {
-                by_tablet.entry(s.tablet_id).or_insert_with(|| s.rowset.clone());
+                by_tablet
+                    .entry(s.tablet_id)
+                    .or_insert_with(|| s.rowset.clone());
             }
         }
         let partitions: BTreeSet<i64> = txn.staged.values().map(|s| s.partition_id).collect();
@@ -175,7 +218,10 @@ impl Writer<'_> {
             db_id: txn.db_id,
             txn_id,
             label: txn.label.clone(),
-            rowsets: by_tablet.into_values().filter(|r| self.state.tablets.contains_key(&r.tablet_id)).collect(),
+            rowsets: by_tablet
+                .into_values()
+                .filter(|r| self.state.tablets.contains_key(&r.tablet_id))
+                .collect(),
             partitions: partitions.into_iter().collect(),
         };
         match self.publish_load(req) {
@@ -183,7 +229,11 @@ impl Writer<'_> {
             Err(e) => {
                 // The table/partition went away between commit and publish: nothing to show.
                 let reason = format!("publish failed: {e}");
-                self.journal_txn(TxnOp::Abort { txn_id, reason, time_ms: now_ms() })
+                self.journal_txn(TxnOp::Abort {
+                    txn_id,
+                    reason,
+                    time_ms: now_ms(),
+                })
             }
         }
     }
@@ -202,8 +252,14 @@ impl Writer<'_> {
                 txn.status.name()
             ))),
             TxnStatus::Prepare => {
-                let reason = reason.filter(|r| !r.is_empty()).unwrap_or_else(|| "system cancel".into());
-                self.journal_txn(TxnOp::Abort { txn_id, reason, time_ms: now_ms() })
+                let reason = reason
+                    .filter(|r| !r.is_empty())
+                    .unwrap_or_else(|| "system cancel".into());
+                self.journal_txn(TxnOp::Abort {
+                    txn_id,
+                    reason,
+                    time_ms: now_ms(),
+                })
             }
         }
     }
@@ -226,12 +282,18 @@ impl Writer<'_> {
         });
         if expired {
             let reason = "timeout by txn manager".to_string();
-            self.journal_txn(TxnOp::Abort { txn_id, reason, time_ms: now })?;
+            self.journal_txn(TxnOp::Abort {
+                txn_id,
+                reason,
+                time_ms: now,
+            })?;
         }
         Ok(())
     }
 
     fn journal_txn(&mut self, op: TxnOp) -> FeResult<()> {
-        self.commit(JournalEntry::Txn(op)).map(|_| ()).map_err(|e| FeError::new(code::INTERNAL_ERROR, e.to_string()))
+        self.commit(JournalEntry::Txn(op))
+            .map(|_| ())
+            .map_err(|e| FeError::new(code::INTERNAL_ERROR, e.to_string()))
     }
 }

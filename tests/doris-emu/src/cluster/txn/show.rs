@@ -8,9 +8,20 @@ use super::{Txn, TxnManager};
 /// Column names of SHOW TRANSACTION, in Doris order.
 pub fn show_transaction_columns() -> Vec<Column> {
     [
-        "TransactionId", "Label", "Coordinator", "TransactionStatus", "LoadJobSourceType",
-        "PrepareTime", "CommitTime", "PublishTime", "FinishTime", "Reason",
-        "ErrorReplicasCount", "ListenerId", "TimeoutMs", "ErrMsg",
+        "TransactionId",
+        "Label",
+        "Coordinator",
+        "TransactionStatus",
+        "LoadJobSourceType",
+        "PrepareTime",
+        "CommitTime",
+        "PublishTime",
+        "FinishTime",
+        "Reason",
+        "ErrorReplicasCount",
+        "ListenerId",
+        "TimeoutMs",
+        "ErrMsg",
     ]
     .into_iter()
     .map(Column::text)
@@ -22,19 +33,39 @@ impl TxnManager {
     /// Doris requires one of them.
     pub fn show(&self, db_id: i64, filter: Option<&Expr>) -> Result<QueryResult, String> {
         let filters = filter.map(eq_filters).unwrap_or_default();
-        let id = filters.iter().find(|(k, _)| k == "id").map(|(_, v)| v.clone());
-        let label = filters.iter().find(|(k, _)| k == "label").map(|(_, v)| v.clone());
+        let id = filters
+            .iter()
+            .find(|(k, _)| k == "id")
+            .map(|(_, v)| v.clone());
+        let label = filters
+            .iter()
+            .find(|(k, _)| k == "label")
+            .map(|(_, v)| v.clone());
         let rows: Vec<&Txn> = match (id, label) {
             (Some(id), _) => {
-                let id: i64 = id.parse().map_err(|_| format!("Invalid transaction id: {id}"))?;
+                let id: i64 = id
+                    .parse()
+                    .map_err(|_| format!("Invalid transaction id: {id}"))?;
                 let t = self.txns.get(&id).filter(|t| t.db_id == db_id);
                 vec![t.ok_or_else(|| format!("transaction with id {id} does not exist"))?]
             }
-            (None, Some(l)) => self.txns.values().filter(|t| t.db_id == db_id && t.label == l).collect(),
-            _ => return Err("Where clause should looks like one of them: id = 123 or label = 'label'".into()),
+            (None, Some(l)) => self
+                .txns
+                .values()
+                .filter(|t| t.db_id == db_id && t.label == l)
+                .collect(),
+            _ => {
+                return Err(
+                    "Where clause should looks like one of them: id = 123 or label = 'label'"
+                        .into(),
+                )
+            }
         };
         let rows = rows.into_iter().map(row).collect();
-        Ok(QueryResult::Rows { columns: show_transaction_columns(), rows })
+        Ok(QueryResult::Rows {
+            columns: show_transaction_columns(),
+            rows,
+        })
     }
 }
 
@@ -61,13 +92,22 @@ fn row(t: &Txn) -> Vec<Option<String>> {
 /// `col = literal` conjuncts of a WHERE clause, column names lower-cased.
 pub(crate) fn eq_filters(expr: &Expr) -> Vec<(String, String)> {
     match expr {
-        Expr::Binary { left, op: BinaryOp::And, right } => {
+        Expr::Binary {
+            left,
+            op: BinaryOp::And,
+            right,
+        } => {
             let mut v = eq_filters(left);
             v.extend(eq_filters(right));
             v
         }
-        Expr::Binary { left, op: BinaryOp::Eq, right } => match (&**left, &**right) {
-            (Expr::Column { name, .. }, Expr::Literal(l)) | (Expr::Literal(l), Expr::Column { name, .. }) => {
+        Expr::Binary {
+            left,
+            op: BinaryOp::Eq,
+            right,
+        } => match (&**left, &**right) {
+            (Expr::Column { name, .. }, Expr::Literal(l))
+            | (Expr::Literal(l), Expr::Column { name, .. }) => {
                 vec![(name.to_ascii_lowercase(), l.as_text().unwrap_or_default())]
             }
             _ => Vec::new(),
@@ -93,5 +133,10 @@ pub(crate) fn time_text(ms: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }

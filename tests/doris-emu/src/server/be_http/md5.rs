@@ -30,7 +30,11 @@ fn compress(state: &mut [u32; 4], block: &[u8], k: &[u32; 64]) {
             2 => (b ^ c ^ d, (3 * i + 5) % 16),
             _ => (c ^ (b | !d), (7 * i) % 16),
         };
-        let rotated = a.wrapping_add(f).wrapping_add(k[i]).wrapping_add(m[g]).rotate_left(S[i]);
+        let rotated = a
+            .wrapping_add(f)
+            .wrapping_add(k[i])
+            .wrapping_add(m[g])
+            .rotate_left(S[i]);
         a = d;
         d = c;
         c = b;
@@ -55,7 +59,11 @@ pub fn md5_hex(data: &[u8]) -> String {
     for block in msg.chunks_exact(64) {
         compress(&mut state, block, &k);
     }
-    state.iter().flat_map(|w| w.to_le_bytes()).map(|b| format!("{b:02x}")).collect()
+    state
+        .iter()
+        .flat_map(|w| w.to_le_bytes())
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -67,7 +75,9 @@ mod tests {
         assert_eq!(md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
         assert_eq!(md5_hex(b"abc"), "900150983cd24fb0d6963f7d28e17f72");
         assert_eq!(
-            md5_hex(b"12345678901234567890123456789012345678901234567890123456789012345678901234567890"),
+            md5_hex(
+                b"12345678901234567890123456789012345678901234567890123456789012345678901234567890"
+            ),
             "57edf4a22be3c955ac49da2e2107b67a"
         );
     }

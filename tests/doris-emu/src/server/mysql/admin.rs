@@ -17,7 +17,10 @@ use crate::server::Shared;
 pub fn try_handle(shared: &Shared, sql: &str) -> Option<Result<QueryResult, SqlError>> {
     let words = tokenize(sql.trim().trim_end_matches(';')).ok()?;
     let is_fault = words.len() >= 3
-        && words[..3].iter().zip(["ADMIN", "EMU", "FAULT"]).all(|(w, k)| w.is_word(k));
+        && words[..3]
+            .iter()
+            .zip(["ADMIN", "EMU", "FAULT"])
+            .all(|(w, k)| w.is_word(k));
     if !is_fault {
         return None;
     }
@@ -25,7 +28,10 @@ pub fn try_handle(shared: &Shared, sql: &str) -> Option<Result<QueryResult, SqlE
 }
 
 fn fault_command(shared: &Shared, args: &[Tok]) -> Result<QueryResult, SqlError> {
-    let verb = args.first().map(|t| t.text().to_ascii_uppercase()).unwrap_or_default();
+    let verb = args
+        .first()
+        .map(|t| t.text().to_ascii_uppercase())
+        .unwrap_or_default();
     match verb.as_str() {
         "SET" => {
             let spec = parse_spec(&args[1..])?;
@@ -137,7 +143,11 @@ fn tokenize(s: &str) -> Result<Vec<Tok>, ()> {
                     ch => text.push(ch),
                 }
             }
-            out.push(if c == '`' { Tok::Word(text) } else { Tok::Quoted(text) });
+            out.push(if c == '`' {
+                Tok::Word(text)
+            } else {
+                Tok::Quoted(text)
+            });
         } else {
             let mut word = String::new();
             while let Some(&ch) = chars.peek().filter(|ch| !ch.is_whitespace()) {
@@ -165,7 +175,10 @@ mod tests {
         assert_eq!(s.target, "commitTxn");
         assert_eq!((s.error_rate, s.times, s.drop), (Some(0.5), Some(3), true));
         let j = spec(r#"'{"target":"sql:BACKUP","status_code":1105}'"#);
-        assert_eq!((j.target.as_str(), j.status_code), ("sql:BACKUP", Some(1105)));
+        assert_eq!(
+            (j.target.as_str(), j.status_code),
+            ("sql:BACKUP", Some(1105))
+        );
         assert!(parse_spec(&tokenize("x bogus 1").unwrap()).is_err());
     }
 }

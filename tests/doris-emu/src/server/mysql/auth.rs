@@ -46,7 +46,11 @@ pub fn native_password_ok(password: &str, scramble: &[u8], response: &[u8]) -> b
     let mask = sha1(&[salt, &stage2]);
     let expected: Vec<u8> = stage1.iter().zip(mask.iter()).map(|(a, b)| a ^ b).collect();
     // Constant-time-ish comparison; this is a test emulator but there is no reason to leak.
-    expected.iter().zip(response).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    expected
+        .iter()
+        .zip(response)
+        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+        == 0
 }
 
 #[cfg(test)]
@@ -62,8 +66,16 @@ mod tests {
     #[test]
     fn native_password_round_trip() {
         let s = new_scramble();
-        assert!(native_password_ok("secret", &s, &client_response("secret", &s)));
-        assert!(!native_password_ok("secret", &s, &client_response("other", &s)));
+        assert!(native_password_ok(
+            "secret",
+            &s,
+            &client_response("secret", &s)
+        ));
+        assert!(!native_password_ok(
+            "secret",
+            &s,
+            &client_response("other", &s)
+        ));
         assert!(native_password_ok("", &s, &[]));
         assert!(!native_password_ok("", &s, &client_response("x", &s)));
         assert!(!native_password_ok("secret", &s, &[]));

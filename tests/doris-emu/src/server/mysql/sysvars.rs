@@ -19,13 +19,19 @@ fn value(name: &str) -> (ColumnKind, Option<&'static str>) {
         "interactive_timeout" => (Int, Some("3600")),
         "net_write_timeout" | "net_read_timeout" => (Int, Some("600")),
         "autocommit" | "auto_increment_increment" => (Int, Some("1")),
-        "lower_case_table_names" | "performance_schema" | "tx_read_only"
-        | "transaction_read_only" | "sql_select_limit_is_default" => (Int, Some("0")),
+        "lower_case_table_names"
+        | "performance_schema"
+        | "tx_read_only"
+        | "transaction_read_only"
+        | "sql_select_limit_is_default" => (Int, Some("0")),
         "query_cache_size" => (Int, Some("1048576")),
         "query_cache_type" => (Text, Some("OFF")),
         "tx_isolation" | "transaction_isolation" => (Text, Some("REPEATABLE-READ")),
-        "character_set_client" | "character_set_connection" | "character_set_results"
-        | "character_set_server" | "character_set_database" => (Text, Some("utf8mb4")),
+        "character_set_client"
+        | "character_set_connection"
+        | "character_set_results"
+        | "character_set_server"
+        | "character_set_database" => (Text, Some("utf8mb4")),
         "collation_connection" | "collation_server" | "collation_database" => {
             (Text, Some("utf8mb4_0900_bin"))
         }
@@ -40,7 +46,10 @@ fn value(name: &str) -> (ColumnKind, Option<&'static str>) {
 /// Answers `sql` if it is a pure system-variable select; `None` otherwise.
 pub fn answer(sql: &str) -> Option<QueryResult> {
     let s = sql.trim().trim_end_matches(';').trim();
-    let rest = s.get(..6).filter(|p| p.eq_ignore_ascii_case("select")).map(|_| &s[6..])?;
+    let rest = s
+        .get(..6)
+        .filter(|p| p.eq_ignore_ascii_case("select"))
+        .map(|_| &s[6..])?;
     let mut list = rest.trim();
     if let Some(pos) = list.to_ascii_lowercase().rfind(" limit ") {
         let tail = list[pos + 7..].trim();
@@ -62,10 +71,16 @@ pub fn answer(sql: &str) -> Option<QueryResult> {
             return None;
         }
         let (kind, v) = value(name);
-        columns.push(Column { name: item.to_string(), kind });
+        columns.push(Column {
+            name: item.to_string(),
+            kind,
+        });
         row.push(v.map(str::to_string));
     }
-    Some(QueryResult::Rows { columns, rows: vec![row] })
+    Some(QueryResult::Rows {
+        columns,
+        rows: vec![row],
+    })
 }
 
 #[cfg(test)]
@@ -85,7 +100,10 @@ mod tests {
         else {
             panic!("no answer");
         };
-        assert_eq!(rows[0], vec![Some("67108864".into()), Some("28800".into()), None]);
+        assert_eq!(
+            rows[0],
+            vec![Some("67108864".into()), Some("28800".into()), None]
+        );
         assert!(answer("select a from t").is_none());
         assert!(answer("select @@x from t").is_none());
     }

@@ -1,7 +1,9 @@
 //! BackendService on one BE's be_port: `ingest_binlog` and `query_ingest_binlog`.
 
 use async_trait::async_trait;
-use doris_thrift::backend_service::{TIngestBinlogResult, TIngestBinlogStatus, TQueryIngestBinlogResult};
+use doris_thrift::backend_service::{
+    TIngestBinlogResult, TIngestBinlogStatus, TQueryIngestBinlogResult,
+};
 use doris_thrift::wire::MessageHeader;
 
 use super::{call, unknown_method, with_tstatus, Dispatch, Reply, WithStatus};
@@ -44,10 +46,16 @@ impl Dispatch for BackendService {
         tracing::debug!(method = %h.name, be, "BackendService call");
         match h.name.as_str() {
             "ingest_binlog" => {
-                call(&s.faults, h, body, |r| b::ingest_binlog(s.cluster.clone(), be, r)).await
+                call(&s.faults, h, body, |r| {
+                    b::ingest_binlog(s.cluster.clone(), be, r)
+                })
+                .await
             }
             "query_ingest_binlog" => {
-                call(&s.faults, h, body, |r| b::query_ingest_binlog(s.cluster.clone(), be, r)).await
+                call(&s.faults, h, body, |r| {
+                    b::query_ingest_binlog(s.cluster.clone(), be, r)
+                })
+                .await
             }
             _ => unknown_method(h),
         }

@@ -1,0 +1,125 @@
+//! Applies a non-UPSERT binlog: plans it with `engine::ddl` and executes the decision on
+//! the target (already-applied errors count as success: a crash between apply and
+//! checkpoint replays the binlog).
+
+use crate::doris::DorisError;
+use crate::engine::context::JobCtx;
+use crate::engine::ddl::{self, DdlContext, DdlDecision, ShadowIndexUpdate};
+use crate::engine::error::{EngineError, EngineResult};
+use crate::engine::partial_sync;
+use crate::engine::records::BinlogRecord;
+use crate::job::Progress;
+
+/// Plans and applies `record` (binlog `p.commit_seq`).
+pub async fn apply(ctx: &JobCtx, p: &mut Progress, record: &BinlogRecord) -> EngineResult<()> {
+    if let BinlogRecord::AlterJob(r) = record {
+        match ddl::shadow_index_update(r) {
+            ShadowIndexUpdate::Add(m) => p.shadow_index_map.extend(m),
+            ShadowIndexUpdate::Remove(ids) => ids.iter().for_each(|id| {
+                p.shadow_index_map.remove(id);
+            }),
+            ShadowIndexUpdate::None => {}
+        }
+    }
+    let decision = ddl::plan(&ddl_context(ctx), record);
+    match decision {
+        DdlDecision::Execute(stmts) => execute(ctx, p, record, &stmts).await,
+        DdlDecision::Skip(why) => {
+            tracing::info!(job = %ctx.spec.name, seq = p.commit_seq, %why, "binlog skipped");
+            Ok(())
+        }
+        DdlDecision::PartialSync {
+            table,
+            partitions,
+            replace,
+        } => {
+            tracing::info!(job = %ctx.spec.name, %table, ?partitions, replace, "partial sync");
+            partial_sync::start(ctx, p, &table, partitions, replace);
+            ctx.save(p).await
+        }
+        DdlDecision::FullSync(why) => {
+            tracing::warn!(job = %ctx.spec.name, seq = p.commit_seq, %why, "full sync");
+            p.new_full_sync(p.commit_seq, ctx.is_table());
+            ctx.save(p).await
+        }
+        DdlDecision::Block(why) => Err(EngineError::Block(format!(
+            "binlog {} cannot be replayed: {why}",
+            p.commit_seq
+        ))),
+    }
+}
+
+fn ddl_context(ctx: &JobCtx) -> DdlContext {
+    DdlContext {
+        sync_type: ctx.sync_type(),
+        src_db: ctx.spec.src.database.clone(),
+        dest_db: ctx.spec.dest.database.clone(),
+        src_table: ctx.spec.src.table.clone(),
+        dest_table: ctx.spec.dest.table.clone(),
+        dest_names: Default::default(),
+    }
+}
+
+async fn execute(
+    ctx: &JobCtx,
+    p: &mut Progress,
+    record: &BinlogRecord,
+    stmts: &[String],
+) -> EngineResult<()> {
+    for stmt in stmts {
+        exec_one(ctx, record, stmt).await?;
+    }
+    ctx.meta.invalidate_dest_tables();
+    update_mapping(ctx, p, record).await
+}
+
+async fn exec_one(ctx: &JobCtx, record: &BinlogRecord, stmt: &str) -> EngineResult<()> {
+    tracing::info!(job = %ctx.spec.name, sql = %first_words(stmt), "replaying DDL");
+    let res = ctx
+        .guard(async { Ok(ctx.dest.sql_db.exec(stmt).await) })
+        .await?;
+    let Err(e) = res else { return Ok(()) };
+    let msg = e.to_string();
+    if ddl::is_already_applied(stmt, &msg) {
+        tracing::info!(job = %ctx.spec.name, error = %msg, "DDL already applied");
+        return Ok(());
+    }
+    if let (true, BinlogRecord::DropTable(r)) = (ddl::is_not_table_error(&msg), record) {
+        let view = ddl::drop_view_statement(&ddl_context(ctx), r)
+            .map_err(|e| EngineError::fatal(e.to_string()))?;
+        return ctx
+            .guard(async { ctx.dest.sql_db.exec(&view).await.map_err(ddl_error) })
+            .await
+            .map(|_| ());
+    }
+    Err(ddl_error(e))
+}
+
+fn ddl_error(e: DorisError) -> EngineError {
+    EngineError::doris("DDL replay", e)
+}
+
+/// Keeps `table_mapping` in step with CREATE/DROP TABLE of db jobs.
+async fn update_mapping(ctx: &JobCtx, p: &mut Progress, record: &BinlogRecord) -> EngineResult<()> {
+    match record {
+        BinlogRecord::CreateTable(r) if !ctx.is_table() => {
+            if let Some(id) = ctx.dest_table_id(&r.table_name).await? {
+                p.table_mapping
+                    .get_or_insert_with(Default::default)
+                    .insert(r.table_id, id);
+            }
+        }
+        BinlogRecord::DropTable(r) if !ctx.is_table() => {
+            if let Some(m) = p.table_mapping.as_mut() {
+                m.remove(&r.table_id);
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The statement's first words, for logs (no literals).
+fn first_words(sql: &str) -> String {
+    sql.split_whitespace().take(4).collect::<Vec<_>>().join(" ")
+}

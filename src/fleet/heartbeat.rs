@@ -1,0 +1,167 @@
+//! Heartbeats: every node tells the leader it is alive every `heartbeat_interval`, and
+//! renews its [`Lease`](super::lease::Lease) from the acknowledgement.
+//!
+//! The leader acknowledges only while it has confirmed its leadership with a quorum within
+//! [`FleetTiming::confirm_max_age`](super::FleetTiming::confirm_max_age); it confirms by
+//! running `ensure_linearizable` in its own heartbeat tick, which also renews its own lease.
+//! The acknowledgement carries the leader's applied index: after (re)acquiring its lease a
+//! node starts runners only once its state machine has applied that index.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde::Serialize;
+use syncer_raft::NodeId;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::lease::Renewal;
+use super::FleetCore;
+
+/// Path of the leader-side heartbeat endpoint.
+pub const HEARTBEAT_PATH: &str = "/internal/heartbeat";
+
+/// A node's heartbeat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeartbeatRequest {
+    /// The sender.
+    pub node: NodeId,
+}
+
+/// The leader's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum HeartbeatReply {
+    /// Alive and acknowledged by a leader with a recently confirmed quorum.
+    Ack {
+        /// The leader.
+        leader: NodeId,
+        /// Its term.
+        term: u64,
+        /// Its applied log index.
+        applied: u64,
+    },
+    /// The receiver is not the leader.
+    NotLeader {
+        /// The leader it knows of.
+        leader: Option<NodeId>,
+    },
+    /// The receiver leads but has not confirmed its quorum recently.
+    NotConfirmed,
+}
+
+impl FleetCore {
+    /// Leader side of a heartbeat from `node`.
+    pub fn answer_heartbeat(&self, node: NodeId) -> HeartbeatReply {
+        let (leader, term) = self.leader_and_term();
+        if leader != Some(self.id) {
+            return HeartbeatReply::NotLeader { leader };
+        }
+        self.liveness.on_leader_term(term);
+        if !self
+            .liveness
+            .confirmed_within(term, self.timing.confirm_max_age())
+        {
+            return HeartbeatReply::NotConfirmed;
+        }
+        self.liveness.record(node);
+        HeartbeatReply::Ack {
+            leader: self.id,
+            term,
+            applied: *self.raft.applied().borrow(),
+        }
+    }
+}
+
+/// Runs the heartbeat loop of this node until `cancel` fires.
+pub async fn run(core: Arc<FleetCore>, cancel: CancellationToken) {
+    let mut tick = tokio::time::interval(core.timing.heartbeat_interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tokio::select! {
+            _ = cancel.cancelled() => break,
+            _ = tick.tick() => beat(&core, &cancel).await,
+        }
+    }
+}
+
+async fn beat(core: &Arc<FleetCore>, cancel: &CancellationToken) {
+    let sent = Instant::now();
+    let (leader, term) = core.leader_and_term();
+    match leader {
+        Some(id) if id == core.id => confirm_self(core, term, sent).await,
+        Some(_) => heartbeat_leader(core, sent, cancel).await,
+        None => {}
+    }
+}
+
+/// The leader's own tick: confirm leadership with a quorum (this also waits until the
+/// local state machine applied everything committed, so the leader is caught up).
+async fn confirm_self(core: &FleetCore, term: u64, sent: Instant) {
+    core.liveness.on_leader_term(term);
+    let check = core.raft.ensure_linearizable();
+    match tokio::time::timeout(core.timing.lease, check).await {
+        Ok(Ok(())) => {
+            core.liveness.set_confirmed(term, sent);
+            core.liveness.record(core.id);
+            if let Renewal::Reacquired { generation } = core.lease.renew(sent) {
+                tracing::info!(node = core.id, term, "Lease acquired as leader.");
+                core.lease.set_caught_up(generation);
+            }
+        }
+        Ok(Err(e)) => tracing::debug!(node = core.id, error = %e, "Leadership not confirmed."),
+        Err(_) => tracing::debug!(node = core.id, "Leadership confirmation timed out."),
+    }
+}
+
+async fn heartbeat_leader(core: &Arc<FleetCore>, sent: Instant, cancel: &CancellationToken) {
+    let Some((leader, info)) = core.raft.leader_info() else {
+        return;
+    };
+    let timeout = (core.timing.lease / 2).min(Duration::from_millis(500));
+    let body = HeartbeatRequest { node: core.id };
+    let reply = core
+        .client
+        .post::<_, HeartbeatReply>(&info.http_addr, HEARTBEAT_PATH, &body, timeout)
+        .await;
+    match reply {
+        Ok(HeartbeatReply::Ack {
+            leader: acked,
+            applied,
+            ..
+        }) if acked == leader => {
+            if let Renewal::Reacquired { generation } = core.lease.renew(sent) {
+                tracing::info!(node = core.id, leader, applied, "Lease acquired; catching up.");
+                tokio::spawn(catch_up(core.clone(), generation, applied, cancel.clone()));
+            }
+        }
+        Ok(other) => tracing::debug!(node = core.id, leader, ?other, "Heartbeat not acknowledged."),
+        Err(e) => tracing::debug!(node = core.id, leader, error = %e, "Heartbeat failed."),
+    }
+}
+
+/// Marks the lease caught up once the local state machine applied `index`.
+async fn catch_up(core: Arc<FleetCore>, generation: u64, index: u64, cancel: CancellationToken) {
+    loop {
+        let wait = core.raft.wait_applied(index, Duration::from_secs(5));
+        let result = tokio::select! {
+            _ = cancel.cancelled() => return,
+            r = wait => r,
+        };
+        match result {
+            Ok(_) => {
+                tracing::info!(node = core.id, index, "State machine caught up with the leader.");
+                core.lease.set_caught_up(generation);
+                return;
+            }
+            Err(e) if e.is_retryable() => {
+                tracing::warn!(node = core.id, index, error = %e, "Still catching up.");
+            }
+            Err(e) => {
+                tracing::error!(node = core.id, error = %e, "Catch-up stopped.");
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! The node-to-node HTTP endpoints, served on the API port next to the public API:
+//!
+//! - `POST /internal/raft_write` (a JSON `Command`) → [`WireWrite`]: leader-local write;
+//! - `POST /internal/heartbeat` → [`HeartbeatReply`];
+//! - `POST /internal/admin` (an [`AdminOp`]) → [`AdminReply`]: membership operations,
+//!   forwarded one hop to the leader unless the request was already forwarded;
+//! - `GET /internal/status` → [`NodeStatus`]; `GET /internal/members` → [`MemberView`]s.
+//!
+//! When an API token is configured every internal request must carry it
+//! (`Authorization: Bearer <token>`); the token itself is never logged.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use syncer_raft::command::Command;
+use syncer_raft::NodeId;
+
+use super::admin::{AdminOp, AdminReply, MemberView, ADMIN_PATH};
+use super::client::FORWARDED_HEADER;
+use super::heartbeat::{HeartbeatReply, HeartbeatRequest, HEARTBEAT_PATH};
+use super::reconciler::Reconciler;
+use super::writer::{WireWrite, RAFT_WRITE_PATH};
+use super::FleetCore;
+use crate::doris::Secret;
+
+/// Path of the node status endpoint.
+pub const STATUS_PATH: &str = "/internal/status";
+/// Path of the member list endpoint.
+pub const MEMBERS_PATH: &str = "/internal/members";
+
+/// State of the internal endpoints.
+#[derive(Clone)]
+pub struct InternalState {
+    /// The fleet core of this node.
+    pub core: Arc<FleetCore>,
+    /// The reconciler (for the runners this node holds).
+    pub reconciler: Arc<Reconciler>,
+    /// Required bearer token, if configured.
+    pub token: Option<Secret>,
+}
+
+/// One node's view of itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeStatus {
+    /// This node.
+    pub id: NodeId,
+    /// The leader it knows of.
+    pub leader: Option<NodeId>,
+    /// Current term.
+    pub term: u64,
+    /// Last applied log index.
+    pub applied: u64,
+    /// `true` while the lease allows running jobs.
+    pub lease_valid: bool,
+    /// Milliseconds since the last confirmed quorum contact.
+    pub last_quorum_contact_ms: Option<u64>,
+    /// Jobs the replicated state says this node owns.
+    pub owned: Vec<String>,
+    /// Runners this node holds: job → epoch.
+    pub runners: BTreeMap<String, u64>,
+}
+
+impl InternalState {
+    /// This node's status.
+    pub fn status(&self) -> NodeStatus {
+        let core = &self.core;
+        let (leader, term) = core.leader_and_term();
+        let owned = core.raft.read_state(|sm| {
+            let names = sm.state.jobs_owned_by(core.id);
+            names.into_iter().map(str::to_string).collect()
+        });
+        NodeStatus {
+            id: core.id,
+            leader,
+            term,
+            applied: *core.raft.applied().borrow(),
+            lease_valid: core.lease.may_run(),
+            last_quorum_contact_ms: core
+                .lease
+                .last_contact_age()
+                .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+            owned,
+            runners: self.reconciler.held(),
+        }
+    }
+}
+
+/// The internal routes (with token check).
+pub fn router(state: InternalState) -> Router {
+    Router::new()
+        .route(RAFT_WRITE_PATH, post(raft_write))
+        .route(HEARTBEAT_PATH, post(heartbeat))
+        .route(ADMIN_PATH, post(admin))
+        .route(STATUS_PATH, any(status))
+        .route(MEMBERS_PATH, any(members))
+        .layer(middleware::from_fn_with_state(state.clone(), auth))
+        .with_state(state)
+}
+
+/// `true` if `headers` carry the bearer `token` (always when none is configured).
+pub fn authorized(token: Option<&Secret>, headers: &HeaderMap) -> bool {
+    let Some(token) = token else {
+        return true;
+    };
+    let given = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    given.is_some_and(|g| constant_time_eq(g.as_bytes(), token.expose().as_bytes()))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+async fn auth(State(s): State<InternalState>, req: Request, next: Next) -> Response {
+    if authorized(s.token.as_ref(), req.headers()) {
+        return next.run(req).await;
+    }
+    let body = serde_json::json!({ "success": false, "error_msg": "unauthorized" });
+    (StatusCode::UNAUTHORIZED, Json(body)).into_response()
+}
+
+async fn raft_write(State(s): State<InternalState>, Json(cmd): Json<Command>) -> Json<WireWrite> {
+    Json(s.core.writer.write_local(cmd).await)
+}
+
+async fn heartbeat(
+    State(s): State<InternalState>,
+    Json(req): Json<HeartbeatRequest>,
+) -> Json<HeartbeatReply> {
+    Json(s.core.answer_heartbeat(req.node))
+}
+
+async fn admin(
+    State(s): State<InternalState>,
+    headers: HeaderMap,
+    Json(op): Json<AdminOp>,
+) -> Json<AdminReply> {
+    if headers.contains_key(FORWARDED_HEADER) {
+        return Json(s.core.admin_local(op).await);
+    }
+    Json(match s.core.admin(op).await {
+        Ok(message) => AdminReply::Done { message },
+        Err(e) => AdminReply::Failed {
+            error: e.to_string(),
+        },
+    })
+}
+
+async fn status(State(s): State<InternalState>) -> Json<NodeStatus> {
+    Json(s.status())
+}
+
+async fn members(State(s): State<InternalState>) -> Json<Vec<MemberView>> {
+    Json(s.core.members_view())
+}

@@ -1,0 +1,126 @@
+//! Leader-side failure detector and leadership confirmation.
+//!
+//! [`Liveness`] records when the leader last heard each node's heartbeat (its own monotonic
+//! clock only). When this node becomes leader in a new term, every node is treated as
+//! heard-from at that moment: a new leader waits a full `reassign_after` before declaring
+//! anyone dead, because a node may have been heartbeating the previous leader until then.
+//!
+//! [`Liveness::confirmed`] tracks the last time the leader confirmed its leadership with a
+//! quorum; heartbeats are acknowledged only while that is recent (see `super::heartbeat`).
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use parking_lot::Mutex;
+use syncer_raft::NodeId;
+use tokio::time::Instant;
+
+#[derive(Debug)]
+struct Inner {
+    term: u64,
+    since: Instant,
+    last: HashMap<NodeId, Instant>,
+    confirmed: Option<(u64, Instant)>,
+}
+
+/// Heartbeat bookkeeping of the leader.
+#[derive(Debug)]
+pub struct Liveness {
+    inner: Mutex<Inner>,
+}
+
+impl Default for Liveness {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Liveness {
+    /// Empty: no term seen yet.
+    pub fn new() -> Self {
+        Self {
+            inner: Mutex::new(Inner {
+                term: 0,
+                since: Instant::now(),
+                last: HashMap::new(),
+                confirmed: None,
+            }),
+        }
+    }
+
+    /// Notes that this node leads in `term`; a new term restarts every node's grace period.
+    pub fn on_leader_term(&self, term: u64) {
+        let mut g = self.inner.lock();
+        if g.term != term {
+            tracing::info!(term, "Leading a new term: every node gets a fresh grace period.");
+            g.term = term;
+            g.since = Instant::now();
+            g.last.clear();
+            g.confirmed = None;
+        }
+    }
+
+    /// Records a heartbeat of `node` received now.
+    pub fn record(&self, node: NodeId) {
+        self.inner.lock().last.insert(node, Instant::now());
+    }
+
+    /// `true` unless `node` has been silent for `reassign_after` (grace period included).
+    pub fn is_alive(&self, node: NodeId, reassign_after: Duration) -> bool {
+        let g = self.inner.lock();
+        let last = g.last.get(&node).copied().unwrap_or(g.since).max(g.since);
+        last.elapsed() < reassign_after
+    }
+
+    /// Time since `node`'s last heartbeat, if one was received in this term.
+    pub fn last_heard(&self, node: NodeId) -> Option<Duration> {
+        self.inner.lock().last.get(&node).map(|t| t.elapsed())
+    }
+
+    /// Records that leadership in `term` was confirmed by a quorum for a check started
+    /// at `started`.
+    pub fn set_confirmed(&self, term: u64, started: Instant) {
+        let mut g = self.inner.lock();
+        if g.term == term {
+            g.confirmed = Some((term, started));
+        }
+    }
+
+    /// `true` if leadership in `term` was confirmed less than `max_age` ago.
+    pub fn confirmed_within(&self, term: u64, max_age: Duration) -> bool {
+        let g = self.inner.lock();
+        g.confirmed
+            .is_some_and(|(t, at)| t == term && at.elapsed() < max_age)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn new_term_gives_grace_then_silent_nodes_die() {
+        let live = Liveness::new();
+        let after = Duration::from_millis(1500);
+        live.on_leader_term(3);
+        assert!(live.is_alive(7, after), "grace period");
+        tokio::time::advance(Duration::from_millis(1000)).await;
+        live.record(8);
+        tokio::time::advance(Duration::from_millis(600)).await;
+        assert!(!live.is_alive(7, after));
+        assert!(live.is_alive(8, after));
+        live.on_leader_term(4);
+        assert!(live.is_alive(7, after), "new term resets the grace period");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn confirmation_expires_and_is_per_term() {
+        let live = Liveness::new();
+        live.on_leader_term(2);
+        live.set_confirmed(2, Instant::now());
+        assert!(live.confirmed_within(2, Duration::from_millis(250)));
+        assert!(!live.confirmed_within(3, Duration::from_millis(250)));
+        tokio::time::advance(Duration::from_millis(300)).await;
+        assert!(!live.confirmed_within(2, Duration::from_millis(250)));
+    }
+}

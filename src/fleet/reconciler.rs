@@ -1,0 +1,159 @@
+//! The ownership reconciler: runs exactly the runners this node should run.
+//!
+//! Desired = jobs whose owner is this node and whose state is Running, but only while the
+//! node's lease allows running (quorum contact and caught up); otherwise nothing. On every
+//! applied-state change and every lease change it starts runners for desired jobs (with the
+//! current epoch and a [`RaftCheckpoint`]) and stops runners whose job is no longer desired,
+//! whose epoch changed, or whose spec changed.
+
+use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use parking_lot::Mutex;
+use syncer_raft::model::JobState;
+use syncer_raft::model::StateMachineData;
+use syncer_raft::NodeId;
+use tokio_util::sync::CancellationToken;
+
+use super::checkpoint::{CheckpointDeps, RaftCheckpoint};
+use super::store::decode_spec;
+use crate::engine::checkpoint::CheckpointHandle;
+use crate::engine::status::JobStatus;
+use crate::job::JobSpec;
+
+/// Builds the checkpoint of a runner from its live status.
+pub type MakeCheckpoint = Box<dyn FnOnce(Arc<JobStatus>) -> Arc<dyn CheckpointHandle> + Send>;
+
+/// Where runners live (the job manager in fleet mode).
+pub trait RunnerHost: Send + Sync {
+    /// Starts a runner for `spec` with the checkpoint `make` builds (after any previous
+    /// runner of the job has stopped).
+    fn start_owned(&self, spec: JobSpec, make: MakeCheckpoint);
+    /// Cancels the runner of `name` (does not wait).
+    fn stop_owned(&self, name: &str);
+}
+
+/// What this node should run: job → (epoch, spec).
+pub type Desired = BTreeMap<String, (u64, serde_json::Value)>;
+
+/// The desired runners of `node` in `sm`.
+pub fn desired(sm: &StateMachineData, node: NodeId) -> Desired {
+    sm.state
+        .ownership
+        .iter()
+        .filter(|(_, own)| own.node == Some(node))
+        .filter_map(|(name, own)| {
+            let job = sm.state.job(name)?;
+            (job.state == JobState::Running).then(|| (name.clone(), (own.epoch, job.spec.clone())))
+        })
+        .collect()
+}
+
+struct Held {
+    epoch: u64,
+    spec: serde_json::Value,
+    revoke: CancellationToken,
+}
+
+/// Reconciles this node's runners with the replicated ownership.
+pub struct Reconciler {
+    deps: CheckpointDeps,
+    host: Arc<dyn RunnerHost>,
+    held: Mutex<HashMap<String, Held>>,
+}
+
+impl Reconciler {
+    /// A reconciler starting runners on `host`.
+    pub fn new(deps: CheckpointDeps, host: Arc<dyn RunnerHost>) -> Arc<Self> {
+        Arc::new(Self {
+            deps,
+            host,
+            held: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Names and epochs of the runners this node holds now.
+    pub fn held(&self) -> BTreeMap<String, u64> {
+        let held = self.held.lock();
+        held.iter().map(|(n, h)| (n.clone(), h.epoch)).collect()
+    }
+
+    /// Reacts to applied-state and lease changes until `cancel` fires, then stops all.
+    pub async fn run(self: Arc<Self>, cancel: CancellationToken) {
+        let mut applied = self.deps.raft.applied();
+        let mut may_run = self.deps.lease.subscribe();
+        loop {
+            self.reconcile();
+            tokio::select! {
+                _ = cancel.cancelled() => break,
+                r = applied.changed() => if r.is_err() { break },
+                r = may_run.changed() => if r.is_err() { break },
+            }
+            // Coalesce bursts of applies (checkpoints) into one pass.
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        self.apply(Desired::new());
+    }
+
+    /// One reconciliation pass.
+    pub fn reconcile(&self) {
+        let want = if self.deps.lease.may_run() {
+            let node = self.deps.node;
+            self.deps.raft.read_state(|sm| desired(sm, node))
+        } else {
+            Desired::new()
+        };
+        self.apply(want);
+    }
+
+    fn apply(&self, want: Desired) {
+        let mut held = self.held.lock();
+        let stale: Vec<String> = held
+            .iter()
+            .filter(|(name, h)| {
+                want.get(*name)
+                    .is_none_or(|(epoch, spec)| *epoch != h.epoch || *spec != h.spec)
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in stale {
+            if let Some(h) = held.remove(&name) {
+                h.revoke.cancel();
+                self.host.stop_owned(&name);
+                tracing::info!(job = %name, epoch = h.epoch, node = self.deps.node, "Runner stopped: no longer owned here.");
+            }
+        }
+        for (name, (epoch, spec)) in want {
+            if held.contains_key(&name) {
+                continue;
+            }
+            if let Some(h) = self.start(&name, epoch, spec) {
+                held.insert(name, h);
+            }
+        }
+    }
+
+    fn start(&self, name: &str, epoch: u64, spec_json: serde_json::Value) -> Option<Held> {
+        let spec = match decode_spec(name, &spec_json) {
+            Ok(spec) => spec,
+            Err(e) => {
+                tracing::error!(job = %name, error = %e, "Cannot start runner.");
+                return None;
+            }
+        };
+        let revoke = CancellationToken::new();
+        let (deps, job, token) = (self.deps.clone(), name.to_string(), revoke.clone());
+        let make: MakeCheckpoint = Box::new(move |status| {
+            Arc::new(RaftCheckpoint::new(deps, job, epoch, token, status))
+        });
+        self.host.start_owned(spec, make);
+        tracing::info!(job = %name, epoch, node = self.deps.node, "Runner started: job owned here.");
+        Some(Held {
+            epoch,
+            spec: spec_json,
+            revoke,
+        })
+    }
+}

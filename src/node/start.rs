@@ -1,0 +1,169 @@
+//! The start sequence of a node (see the parent module).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::middleware;
+use parking_lot::Mutex;
+use syncer_raft::node::{RaftNode, RaftNodeConfig, SnapshotPolicy};
+use syncer_raft::NodeInfo;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use super::{forward, join, DryRun, NodeError, NodeHandle, NodeOptions};
+use crate::api::{self, ApiState};
+use crate::config::NodeConfig;
+use crate::engine::create::{ClusterOps, DorisClusterOps, NoopClusterOps};
+use crate::fleet::batcher::ProgressBatcher;
+use crate::fleet::checkpoint::CheckpointDeps;
+use crate::fleet::client::InternalClient;
+use crate::fleet::internal::{self, InternalState};
+use crate::fleet::reconciler::Reconciler;
+use crate::fleet::store::RaftJobStore;
+use crate::fleet::{heartbeat, leader_loop, FleetCore, FleetTiming};
+use crate::manager::{engine_runner_factory, JobManager, RunnerFactory};
+
+async fn bind(addr: &str, what: &str) -> Result<TcpListener, NodeError> {
+    TcpListener::bind(addr).await.map_err(|source| NodeError::Io {
+        what: format!("bind {what} listener {addr}"),
+        source,
+    })
+}
+
+/// Binds both listeners; the advertised addresses use the actual ports (port 0 allowed).
+async fn listeners(cfg: &NodeConfig) -> Result<(TcpListener, TcpListener, NodeInfo), NodeError> {
+    let http = bind(&cfg.node.http_listen_addr(), "HTTP").await?;
+    let raft = bind(&cfg.node.raft_listen_addr(), "Raft").await?;
+    let port = |l: &TcpListener| l.local_addr().map(|a| a.port()).unwrap_or(0);
+    let info = NodeInfo::new(
+        format!("{}:{}", cfg.node.host, port(&raft)),
+        format!("{}:{}", cfg.node.host, port(&http)),
+    );
+    Ok((http, raft, info))
+}
+
+fn raft_config(opts: &NodeOptions, info: &NodeInfo) -> RaftNodeConfig {
+    let cfg = &opts.config;
+    let dir = cfg.node.data_dir.join("raft");
+    let mut rc = RaftNodeConfig::new(cfg.node.id, info.clone(), dir);
+    rc.heartbeat_interval = cfg.raft.heartbeat_interval;
+    rc.election_timeout_min = cfg.raft.election_timeout_min;
+    rc.election_timeout_max = cfg.raft.election_timeout_max;
+    rc.snapshot_policy = SnapshotPolicy::LogsSinceLast(cfg.raft.snapshot_logs_since_last);
+    rc.network.addr_map = opts.addr_map.clone();
+    rc
+}
+
+fn timing(cfg: &NodeConfig) -> FleetTiming {
+    FleetTiming {
+        heartbeat_interval: (cfg.raft.lease / 5).min(Duration::from_millis(200)),
+        lease: cfg.raft.lease,
+        reassign_after: cfg.raft.reassign_after,
+    }
+}
+
+/// Starts Raft and bootstraps a one-node group when not joining.
+async fn start_raft(
+    opts: &NodeOptions,
+    info: &NodeInfo,
+    listener: TcpListener,
+) -> Result<Arc<RaftNode>, NodeError> {
+    let dir = opts.config.node.data_dir.clone();
+    std::fs::create_dir_all(&dir).map_err(|source| NodeError::Io {
+        what: format!("create data dir {}", dir.display()),
+        source,
+    })?;
+    let raft = RaftNode::start_with_listener(raft_config(opts, info), listener).await?;
+    let raft = Arc::new(raft);
+    if opts.config.node.join.is_empty() && raft.initialize_single(info.clone()).await? {
+        tracing::info!(node = raft.id(), "Bootstrapped a one-node group.");
+    }
+    Ok(raft)
+}
+
+/// The runner factory and cluster checks: dry-run mode, the options, or the engine.
+fn runners(opts: &NodeOptions) -> (Arc<dyn RunnerFactory>, Arc<dyn ClusterOps>) {
+    if let Some(dry) = DryRun::from_env() {
+        tracing::warn!("Dry-run mode: jobs run a stand-in runner, no Doris access.");
+        return (dry.factory(opts.config.node.id), Arc::new(NoopClusterOps));
+    }
+    let factory = opts
+        .runner_factory
+        .clone()
+        .unwrap_or_else(engine_runner_factory);
+    let ops = opts
+        .cluster_ops
+        .clone()
+        .unwrap_or_else(|| Arc::new(DorisClusterOps::default()));
+    (factory, ops)
+}
+
+fn spawn_http(listener: TcpListener, app: axum::Router, cancel: CancellationToken) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let serve = axum::serve(listener, app)
+            .with_graceful_shutdown(async move { cancel.cancelled().await });
+        if let Err(e) = serve.await {
+            tracing::error!(error = %e, "HTTP server failed.");
+        }
+    })
+}
+
+/// The whole start sequence.
+pub(super) async fn start(
+    opts: NodeOptions,
+    shutdown: CancellationToken,
+) -> Result<NodeHandle, NodeError> {
+    let cfg = &opts.config;
+    cfg.validate().map_err(|(key, msg)| NodeError::Config {
+        key: key.to_string(),
+        msg,
+    })?;
+    let (http, raft_listener, info) = listeners(cfg).await?;
+    let http_local = http.local_addr().map_err(|source| NodeError::Io {
+        what: "inspect HTTP listener".into(),
+        source,
+    })?;
+    let raft = start_raft(&opts, &info, raft_listener).await?;
+    let client = InternalClient::new(cfg.api.token.clone(), opts.addr_map.clone());
+    let core = FleetCore::new(raft.clone(), client, timing(cfg));
+    let cancel = shutdown.child_token();
+    let batcher = ProgressBatcher::spawn(core.writer.clone(), cancel.clone());
+    let (factory, ops) = runners(&opts);
+    let store = Arc::new(RaftJobStore::new(raft.clone(), core.writer.clone()));
+    let manager = Arc::new(JobManager::new(store, ops, factory).with_external_runners());
+    let deps = CheckpointDeps {
+        node: core.id,
+        raft: raft.clone(),
+        writer: core.writer.clone(),
+        batcher,
+        lease: core.lease.clone(),
+    };
+    let reconciler = Reconciler::new(deps, manager.clone());
+    let internal = InternalState {
+        core: core.clone(),
+        reconciler: reconciler.clone(),
+        token: cfg.api.token.clone(),
+    };
+    let app = api::router(ApiState::new(manager.clone()))
+        .merge(internal::router(internal.clone()))
+        .layer(middleware::from_fn_with_state(core.clone(), forward::to_owner));
+    let tasks = vec![
+        spawn_http(http, app, cancel.clone()),
+        tokio::spawn(core.lease.clone().watchdog(cancel.clone())),
+        tokio::spawn(heartbeat::run(core.clone(), cancel.clone())),
+        tokio::spawn(leader_loop::run(core.clone(), cancel.clone())),
+        tokio::spawn(reconciler.run(cancel.clone())),
+        tokio::spawn(join::join(core.clone(), info.clone(), cfg.node.join.clone(), cancel.clone())),
+    ];
+    tracing::info!(node = core.id, http = %info.http_addr, raft = %info.raft_addr, "Node started.");
+    Ok(NodeHandle {
+        info,
+        http_local,
+        core,
+        manager,
+        internal,
+        cancel,
+        tasks: Mutex::new(tasks),
+    })
+}

@@ -1,0 +1,100 @@
+//! End to end: a table job between two `doris-emu` processes driven through
+//! `engine::run` with a `MemoryCheckpoint`: full sync, inserts, deletes, alias target.
+
+mod engine_common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ccr_syncer::engine::checkpoint::{MemoryCheckpoint, RunnerExit};
+use engine_common::*;
+use tokio_util::sync::CancellationToken;
+
+const T: Duration = Duration::from_secs(60);
+
+async fn setup_source(pair: &Pair) -> ccr_syncer::doris::SqlClient {
+    let src = sql(&pair.src);
+    exec(&src, &[
+        "CREATE DATABASE s",
+        "CREATE TABLE s.t (k INT, v BIGINT SUM, r VARCHAR(16) REPLACE) AGGREGATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 3 PROPERTIES (\"replication_num\" = \"1\", \"binlog.enable\" = \"true\")",
+        "INSERT INTO s.t VALUES (1, 10, 'a'), (2, 20, 'b'), (3, 30, 'c')",
+    ])
+    .await;
+    src
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn table_job_full_sync_then_inserts_and_deletes() {
+    let pair = Pair::start(2, 1).await;
+    let src = setup_source(&pair).await;
+    let dest = sql(&pair.dest);
+    let job = job("tj", &pair, "s", "d", "t", "t");
+    let cp = Arc::new(MemoryCheckpoint::new());
+    let run = start_runner(&job, None, cp.clone(), CancellationToken::new());
+
+    let q = "SELECT * FROM s.t ORDER BY k";
+    let qd = "SELECT * FROM d.t ORDER BY k";
+    wait_equal_across(&src, &dest, q, qd).await;
+    let p0 = wait_incremental(&cp, &run.status).await;
+    assert!(p0.full_sync_start_at > 0);
+    assert_eq!(
+        rows(&src, "DESC s.t").await,
+        rows(&dest, "DESC d.t").await,
+        "schema differs"
+    );
+
+    exec(&src, &["INSERT INTO s.t VALUES (4, 40, 'd'), (1, 5, 'z')"]).await;
+    wait_equal_across(&src, &dest, q, qd).await;
+    exec(&src, &["DELETE FROM s.t WHERE k = 2"]).await;
+    exec(&src, &["INSERT INTO s.t VALUES (5, 50, 'e')"]).await;
+    let got = wait_equal_across(&src, &dest, q, qd).await;
+    assert_eq!(got.len(), 4, "{got:?}");
+
+    let p1 = wait_incremental(&cp, &run.status).await;
+    assert_eq!(
+        p1.full_sync_start_at, p0.full_sync_start_at,
+        "no second full sync"
+    );
+    assert!(p1.prev_commit_seq > p0.prev_commit_seq);
+    run.cancel.cancel();
+    assert_eq!(run.join.await.expect("runner task"), RunnerExit::Cancelled);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn table_job_with_alias_target() {
+    let pair = Pair::start(1, 2).await;
+    let src = setup_source(&pair).await;
+    let dest = sql(&pair.dest);
+    let job = job("alias", &pair, "s", "d2", "t", "t_copy");
+    let cp = Arc::new(MemoryCheckpoint::new());
+    let run = start_runner(&job, None, cp.clone(), CancellationToken::new());
+    let q = "SELECT * FROM s.t ORDER BY k";
+    let qd = "SELECT * FROM d2.t_copy ORDER BY k";
+    wait_equal_across(&src, &dest, q, qd).await;
+    exec(&src, &["INSERT INTO s.t VALUES (7, 70, 'g'), (3, 1, 'x')"]).await;
+    wait_equal_across(&src, &dest, q, qd).await;
+    run.cancel.cancel();
+    let _ = run.join.await;
+}
+
+/// Polls until `qs` on the source and `qd` on the target return equal rows.
+async fn wait_equal_across(
+    src: &ccr_syncer::doris::SqlClient,
+    dest: &ccr_syncer::doris::SqlClient,
+    qs: &str,
+    qd: &str,
+) -> Vec<Vec<String>> {
+    let start = std::time::Instant::now();
+    loop {
+        let want = rows(src, qs).await;
+        let got = try_rows(dest, qd).await;
+        if got.as_ref() == Some(&want) {
+            return want;
+        }
+        assert!(
+            start.elapsed() < T,
+            "target never matched: {want:?} vs {got:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
