@@ -166,7 +166,10 @@ impl NodeHandle {
         self.cancel.cancel();
         let tasks: Vec<_> = std::mem::take(&mut *self.tasks.lock());
         let all = futures::future::join_all(tasks);
-        if tokio::time::timeout(Duration::from_secs(5), all).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(5), all)
+            .await
+            .is_err()
+        {
             tracing::warn!(node = self.id(), "Node tasks did not stop in time.");
         }
         self.manager.shutdown(Duration::from_secs(5)).await;

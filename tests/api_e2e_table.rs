@@ -93,7 +93,6 @@ async fn table_job_full_then_incremental() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "alias table jobs: ingest maps the base index by the target name, which the restore does not rename yet"]
 async fn table_job_with_alias_full_then_incremental() {
     scenario("dst t").await;
 }

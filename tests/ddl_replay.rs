@@ -10,7 +10,7 @@ use ccr_syncer::engine::records::BinlogRecord;
 use ccr_syncer::job::SyncType;
 use doris_emu::testing::{EmuOptions, EmuProcess};
 
-fn start() -> (EmuProcess, SqlClient) {
+fn start() -> (EmuProcess, ClusterSpec) {
     let emu = EmuProcess::start(EmuOptions::default()).expect("doris-emu starts");
     let spec = ClusterSpec {
         host: "127.0.0.1".into(),
@@ -20,8 +20,18 @@ fn start() -> (EmuProcess, SqlClient) {
         database: "dst-db".into(),
         ..Default::default()
     };
-    let sql = SqlClient::new(&spec, Some("dst-db"), SqlOptions::default()).expect("sql");
-    (emu, sql)
+    (emu, spec)
+}
+
+/// Creates the target db with a plain client, then returns one bound to it (like the
+/// runner's DDL client).
+async fn db_client(spec: &ClusterSpec) -> SqlClient {
+    let plain = SqlClient::new(spec, None, SqlOptions::default()).expect("sql");
+    plain
+        .exec("CREATE DATABASE IF NOT EXISTS `dst-db`")
+        .await
+        .expect("db");
+    SqlClient::new(spec, Some("dst-db"), SqlOptions::default()).expect("sql")
 }
 
 fn ctx() -> DdlContext {
@@ -86,10 +96,8 @@ async fn tables(sql: &SqlClient) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn planned_ddl_runs_and_replays_on_the_emulator() {
-    let (_emu, sql) = start();
-    sql.exec("CREATE DATABASE IF NOT EXISTS `dst-db`")
-        .await
-        .expect("db");
+    let (_emu, spec) = start();
+    let sql = db_client(&spec).await;
     sql.exec(
         "CREATE TABLE `dst-db`.`order` (k INT NOT NULL, v BIGINT SUM NOT NULL DEFAULT \"0\") \
          AGGREGATE KEY(k) PARTITION BY RANGE(k) (PARTITION p1 VALUES LESS THAN (\"10\")) \

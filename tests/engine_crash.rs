@@ -1,8 +1,8 @@
 //! Crash injection: the runner is killed (cancelled, and its later checkpoint writes
-//! refused) right after its 1st/2nd/3rd/4th checkpoint — sometimes a few ms later, in the
-//! middle of the next step — and restarted from the saved progress, over and over,
-//! while batches are inserted on the source. On an AGGREGATE SUM table every key must end
-//! with exactly one unit per batch: nothing lost, nothing applied twice.
+//! refused) right before or right after its 1st/2nd/3rd/4th checkpoint — sometimes a few
+//! ms later, in the middle of the next step — and restarted from the saved progress,
+//! over and over, while batches are inserted on the source. On an AGGREGATE SUM table
+//! every key must end with exactly one unit per batch: nothing lost, nothing applied twice.
 
 mod engine_common;
 
@@ -14,7 +14,7 @@ use ccr_syncer::engine::checkpoint::MemoryCheckpoint;
 use engine_common::*;
 use tokio_util::sync::CancellationToken;
 
-const BATCHES: usize = 10;
+const BATCHES: usize = 16;
 const KEYS: usize = 6;
 
 async fn insert_batch(src: &ccr_syncer::doris::SqlClient) {
@@ -38,7 +38,8 @@ async fn one_life(job: &ccr_syncer::job::JobSpec, store: &Arc<MemoryCheckpoint>,
     let cp = Arc::new(CrashAfter {
         inner: store.clone(),
         after: round % 4 + 1,
-        delay: Duration::from_millis((round % 3) * 4),
+        delay: Duration::from_millis((round / 8 % 3) * 3),
+        refuse: round / 4 % 2 == 1,
         cancel: cancel.clone(),
         saves: AtomicU64::new(0),
     });
@@ -71,7 +72,7 @@ async fn crash_at_every_checkpoint_loses_and_doubles_nothing() {
     let store = Arc::new(MemoryCheckpoint::new());
     let q = "SELECT k, v FROM d.a ORDER BY k";
     for round in 0..400u64 {
-        if round % 2 == 1 && batches < BATCHES {
+        if round > 2 && batches < BATCHES {
             insert_batch(&src).await;
             batches += 1;
         }

@@ -27,7 +27,7 @@ pub use table::{
 
 use crate::doris::{quote_ident, quote_str};
 use crate::engine::records::BinlogRecord;
-use crate::job::SyncType;
+use crate::job::{JobSpec, SyncType};
 use std::collections::BTreeMap;
 
 /// What to do with a binlog.
@@ -58,6 +58,12 @@ pub enum DdlError {
     /// A name in the record cannot be used as an identifier.
     #[error("invalid identifier in binlog: {0}")]
     Name(String),
+    /// The record names its table only by id and the context has no target name for it.
+    #[error(
+        "no target table name known for source table id {0} \
+         (db jobs: the runner must put it in DdlContext::dest_names)"
+    )]
+    UnknownTable(i64),
 }
 
 /// What the planner needs to know about the job.
@@ -79,6 +85,28 @@ pub struct DdlContext {
 }
 
 impl DdlContext {
+    /// Context of a job, with no table names known yet. Db jobs must add the target
+    /// name of the record's table ([`BinlogRecord::table_id`]) with
+    /// [`DdlContext::with_dest_name`]: ADD/DROP PARTITION, RENAME COLUMN, MODIFY COMMENT,
+    /// MODIFY PARTITIONS, RENAME ROLLUP/PARTITION, DROP ROLLUP and ALTER VIEW records carry
+    /// only the table id, and are planned as `Block` without it.
+    pub fn for_job(spec: &JobSpec) -> Self {
+        DdlContext {
+            sync_type: spec.sync_type(),
+            src_db: spec.src.database.clone(),
+            dest_db: spec.dest.database.clone(),
+            src_table: spec.src.table.clone(),
+            dest_table: spec.dest.table.clone(),
+            dest_names: BTreeMap::new(),
+        }
+    }
+
+    /// Adds the target name of source table `src_id`.
+    pub fn with_dest_name(mut self, src_id: i64, name: impl Into<String>) -> Self {
+        self.dest_names.insert(src_id, name.into());
+        self
+    }
+
     /// Target table name for source table `src_id` (record name `src_name` as fallback).
     pub fn dest_name(&self, src_id: i64, src_name: &str) -> Option<String> {
         if self.sync_type == SyncType::Table {
@@ -99,9 +127,7 @@ impl DdlContext {
     pub(crate) fn target(&self, src_id: i64, src_name: &str) -> Result<String, DdlError> {
         match self.dest_name(src_id, src_name) {
             Some(n) => self.qualified(&n),
-            None => Err(DdlError::Name(format!(
-                "no target table known for source table id {src_id}"
-            ))),
+            None => Err(DdlError::UnknownTable(src_id)),
         }
     }
 }

@@ -197,7 +197,11 @@ async fn issue_restore(
     let snap = snapshot::fetch_snapshot(ctx, &data.snapshot_name).await?;
     let mut info = snapshot::parse_job_info(&snap)?;
     snapshot::add_extra_info(ctx, &mut info).await?;
-    let label = format!("{}_r_{}", data.snapshot_name, unix_now());
+    let label = match data.restore_attempts {
+        0 => format!("{}_r_{}", data.snapshot_name, unix_now()),
+        n => format!("{}_r_{}_{n}", data.snapshot_name, unix_now()),
+    };
+    data.restore_attempts += 1;
     let refs = partial_sync::table_refs(ctx, p, &data.tables);
     let atomic = p.sync_state.is_full_sync();
     snapshot::start_restore(ctx, snap, &info, &label, refs, atomic).await?;

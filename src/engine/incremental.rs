@@ -25,19 +25,11 @@ use crate::job::{Progress, SyncState};
 /// step fails.
 pub async fn run(ctx: &JobCtx, p: &mut Progress, cmds: &mut Commands) -> EngineResult<()> {
     let mut idle = Backoff::new(ctx.options.idle_min, ctx.options.idle_max);
-    let mut last_lag = Instant::now() - Duration::from_secs(60);
+    let mut last_lag = Instant::now();
     loop {
         ctx.check_cancel()?;
-        cmds.poll();
-        if cmds.take_force_full_sync() {
-            tracing::info!(job = %ctx.spec.name, "forced full sync");
-            p.new_full_sync(p.prev_commit_seq, ctx.is_table());
-            return ctx.save(p).await;
-        }
-        if !p.is_done() {
-            // A binlog was in flight (crash or error): fetch it again; labels and
-            // idempotent DDL make the replay safe.
-            p.rollback(false);
+        if forced_full_sync(ctx, p, cmds).await? {
+            return Ok(());
         }
         let res = fetch(ctx, p.prev_commit_seq).await?;
         let code = res
@@ -45,10 +37,11 @@ pub async fn run(ctx: &JobCtx, p: &mut Progress, cmds: &mut Commands) -> EngineR
             .as_ref()
             .map_or(TStatusCode::OK, |s| s.status_code);
         let binlogs = res.binlogs.unwrap_or_default();
-        if code == TStatusCode::BINLOG_TOO_NEW_COMMIT_SEQ || binlogs.is_empty() {
+        if binlogs.is_empty() {
             if code == TStatusCode::BINLOG_TOO_OLD_COMMIT_SEQ {
                 return to_full_sync(ctx, p, p.prev_commit_seq, "binlog position expired").await;
             }
+            // Caught up: poll again soon, backing off while idle.
             ctx.status.set_lag(0, 0);
             ctx.sleep(idle.next_delay().max(Duration::from_millis(5)))
                 .await?;
@@ -66,6 +59,26 @@ pub async fn run(ctx: &JobCtx, p: &mut Progress, cmds: &mut Commands) -> EngineR
             update_lag(ctx, p).await;
         }
     }
+}
+
+/// Honours `/force_fullsync`; also resets a binlog left in flight by a crash or error
+/// (it is fetched again; labels and idempotent DDL make the replay safe).
+async fn forced_full_sync(
+    ctx: &JobCtx,
+    p: &mut Progress,
+    cmds: &mut Commands,
+) -> EngineResult<bool> {
+    cmds.poll();
+    if !p.is_done() {
+        p.rollback(false);
+    }
+    if !cmds.take_force_full_sync() {
+        return Ok(false);
+    }
+    tracing::info!(job = %ctx.spec.name, "forced full sync");
+    p.new_full_sync(p.prev_commit_seq, ctx.is_table());
+    ctx.save(p).await?;
+    Ok(true)
 }
 
 async fn fetch(ctx: &JobCtx, prev: i64) -> EngineResult<TGetBinlogResult> {
@@ -166,17 +179,13 @@ fn leave_tables_mode(p: &mut Progress, seq: i64) {
     }
 }
 
+/// Source lag in binlogs (getBinlogLag); seconds come from applied binlog timestamps.
 async fn update_lag(ctx: &JobCtx, p: &Progress) {
     let req = TGetBinlogRequest {
         prev_commit_seq: Some(p.prev_commit_seq),
         ..Default::default()
     };
-    if let Ok(res) = ctx.src.fe.get_binlog_lag(req).await {
-        if let Some(lag) = res.lag {
-            let secs = res
-                .first_binlog_timestamp
-                .map_or(-1, |_| ctx.status.snapshot().lag_seconds);
-            ctx.status.set_lag(lag, secs);
-        }
+    if let Ok(Some(lag)) = ctx.src.fe.get_binlog_lag(req).await.map(|r| r.lag) {
+        ctx.status.set_lag(lag, ctx.status.snapshot().lag_seconds);
     }
 }

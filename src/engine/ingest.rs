@@ -19,6 +19,9 @@ use crate::engine::context::JobCtx;
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::records::TableRecord;
 
+#[cfg(test)]
+mod tests;
+
 /// Concurrent ingest calls issued at once (each BE additionally caps itself at 48).
 const WINDOW: usize = 256;
 

@@ -1,12 +1,10 @@
 //! The job runner: dispatches on `progress.sync_state`, retries with backoff, blocks the
 //! job on what cannot be fixed automatically, stops at once when fenced or cancelled.
 
-use std::sync::Arc;
-
 use tokio::sync::mpsc;
 
 use crate::engine::backoff::Backoff;
-use crate::engine::checkpoint::{RunnerCommand, RunnerContext, RunnerExit};
+use crate::engine::checkpoint::{CheckpointHandle, RunnerCommand, RunnerContext, RunnerExit};
 use crate::engine::context::{EngineOptions, JobCtx};
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::{full_sync, incremental};
@@ -57,25 +55,18 @@ pub async fn run(ctx: RunnerContext) -> RunnerExit {
 
 /// [`run`] with explicit options.
 pub async fn run_with(rc: RunnerContext, options: EngineOptions) -> RunnerExit {
-    let RunnerContext {
-        spec,
-        progress,
-        checkpoint,
-        cancel,
-        status,
-        commands,
-    } = rc;
-    let mut cmds = Commands::new(commands, spec.skip_error);
-    let table = !spec.src.table.is_empty();
-    let name = spec.name.clone();
-    let fresh = progress.is_none();
-    let mut p = progress.unwrap_or_else(|| Progress::new(&name, table));
-    status.set_progress(&p);
-    let job = match JobCtx::new(spec, checkpoint, status, cancel, options) {
+    let fresh = rc.progress.is_none();
+    let name = rc.spec.name.clone();
+    let mut p = rc
+        .progress
+        .unwrap_or_else(|| Progress::new(&name, !rc.spec.src.table.is_empty()));
+    rc.status.set_progress(&p);
+    let mut cmds = Commands::new(rc.commands, rc.spec.skip_error);
+    let checkpoint = rc.checkpoint.clone();
+    let job = match JobCtx::new(rc.spec, rc.checkpoint, rc.status, rc.cancel, options) {
         Ok(job) => job,
-        Err(e) => return stop(None, e.to_string()).await,
+        Err(e) => return blocked_early(checkpoint.as_ref(), e.to_string()).await,
     };
-    let job = Arc::new(job);
     tracing::info!(job = %name, state = %p.sync_state, "runner started");
     let mut looper = Looper {
         backoff: Backoff::for_errors(),
@@ -86,7 +77,13 @@ pub async fn run_with(rc: RunnerContext, options: EngineOptions) -> RunnerExit {
         if job.cancel.is_cancelled() {
             return RunnerExit::Cancelled;
         }
+        let before = p.prev_commit_seq;
         let res = looper.step(&job, &mut p, &mut cmds).await;
+        if p.prev_commit_seq > before {
+            // Binlogs were applied before this step ended: earlier failures are history.
+            looper.backoff.reset();
+            looper.fatal = 0;
+        }
         if let Some(exit) = looper.handle(&job, &mut p, &cmds, res).await {
             tracing::info!(job = %name, ?exit, "runner stopped");
             return exit;
@@ -142,7 +139,7 @@ impl Looper {
         match err {
             EngineError::Cancelled => Some(RunnerExit::Cancelled),
             EngineError::Fenced(_) => Some(RunnerExit::Fenced),
-            EngineError::Block(reason) => Some(stop(Some(job), reason).await),
+            EngineError::Block(reason) => Some(stop(job, reason).await),
             EngineError::Fatal(msg) => self.on_fatal(job, p, cmds, msg).await,
             EngineError::Retryable(msg) => self.retry_later(job, msg).await,
         }
@@ -168,7 +165,7 @@ impl Looper {
                 _ => None,
             };
         }
-        Some(stop(Some(job), msg).await)
+        Some(stop(job, msg).await)
     }
 
     async fn retry_later(&mut self, job: &JobCtx, msg: String) -> Option<RunnerExit> {
@@ -182,11 +179,21 @@ impl Looper {
     }
 }
 
+/// Blocks a job whose context cannot even be built (e.g. an invalid spec).
+async fn blocked_early(checkpoint: &dyn CheckpointHandle, reason: String) -> RunnerExit {
+    match checkpoint
+        .set_state(JobState::Blocked {
+            reason: reason.clone(),
+        })
+        .await
+    {
+        Err(e) if e.is_terminal() => RunnerExit::Fenced,
+        _ => RunnerExit::Blocked(reason),
+    }
+}
+
 /// Blocks the job with `reason` (persisted through the checkpoint seam).
-async fn stop(job: Option<&JobCtx>, reason: String) -> RunnerExit {
-    let Some(job) = job else {
-        return RunnerExit::Blocked(reason);
-    };
+async fn stop(job: &JobCtx, reason: String) -> RunnerExit {
     tracing::error!(job = %job.spec.name, %reason, "job blocked");
     job.status.record_error(reason.clone());
     job.status.set_blocked(Some(reason.clone()));

@@ -32,6 +32,9 @@ pub struct SnapshotData {
     /// Label of the restore issued for this snapshot (poll it after a restart).
     #[serde(default)]
     pub restore_label: Option<String>,
+    /// Restores issued for this snapshot (keeps retry labels distinct).
+    #[serde(default)]
+    pub restore_attempts: u32,
 }
 
 /// How a backup or restore job ended.
@@ -94,27 +97,8 @@ async fn wait_job(
     let started = Instant::now();
     let mut backoff = Backoff::new(Duration::from_millis(50), Duration::from_secs(3));
     loop {
-        match side.sql.query(&sql).await {
-            Ok(rows) => {
-                if let Some(row) = rows.last() {
-                    let state = row
-                        .get_opt("State")
-                        .unwrap_or_default()
-                        .to_ascii_uppercase();
-                    let status = row.get_opt("Status").unwrap_or_default().to_string();
-                    match state.as_str() {
-                        "FINISHED" => return Ok(JobOutcome::Finished),
-                        "CANCELLED" => return Ok(JobOutcome::Cancelled(status)),
-                        _ => {}
-                    }
-                }
-            }
-            Err(e) if e.class() == ErrorClass::Fatal => {
-                return Err(EngineError::doris(&format!("SHOW {what}"), e))
-            }
-            Err(e) => {
-                tracing::warn!(job = %ctx.spec.name, error = %e, "SHOW {what} failed; polling on")
-            }
+        if let Some(outcome) = poll_job(ctx, side, what, &sql).await? {
+            return Ok(outcome);
         }
         if started.elapsed() > limit {
             return Err(EngineError::fatal(format!(
@@ -126,6 +110,39 @@ async fn wait_job(
         ctx.sleep(backoff.next_delay().max(Duration::from_millis(20)))
             .await?;
     }
+}
+
+/// One poll: `Some` once the job is final; transient errors read as "not yet".
+async fn poll_job(
+    ctx: &JobCtx,
+    side: &Side,
+    what: &str,
+    sql: &str,
+) -> EngineResult<Option<JobOutcome>> {
+    let rows = match ctx.guard(async { Ok(side.sql.query(sql).await) }).await? {
+        Ok(rows) => rows,
+        Err(e) if e.class() == ErrorClass::Fatal => {
+            return Err(EngineError::doris(&format!("SHOW {what}"), e))
+        }
+        Err(e) => {
+            tracing::warn!(job = %ctx.spec.name, error = %e, "SHOW {what} failed; polling on");
+            return Ok(None);
+        }
+    };
+    let Some(row) = rows.last() else {
+        return Ok(None);
+    };
+    let state = row
+        .get_opt("State")
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    Ok(match state.as_str() {
+        "FINISHED" => Some(JobOutcome::Finished),
+        "CANCELLED" => Some(JobOutcome::Cancelled(
+            row.get_opt("Status").unwrap_or_default().to_string(),
+        )),
+        _ => None,
+    })
 }
 
 /// Waits for the source backup `name`.

@@ -66,6 +66,7 @@ pub async fn apply(ctx: &JobCtx, p: &mut Progress, r: &UpsertRecord) -> EngineRe
         tracing::info!(job = %ctx.spec.name, seq = p.commit_seq, %label, "already applied");
         return Ok(());
     };
+    tracing::debug!(job = %ctx.spec.name, seq = p.commit_seq, txn_id, "txn begun");
     let mut data = TxnData {
         commit_seq: p.commit_seq,
         txn_id,
@@ -273,27 +274,31 @@ async fn commit(ctx: &JobCtx, txn_id: i64, infos: Vec<TTabletCommitInfo>) -> Eng
     let res = ctx
         .guard(async { Ok(ctx.dest.fe.commit_txn(req).await) })
         .await?;
-    let committed = match res {
-        Ok(r) => r
-            .status
-            .is_some_and(|s| s.status_code == TStatusCode::PUBLISH_TIMEOUT),
+    // How long a still-PREPARE txn may be a commit in flight: only when no reply came.
+    let grace = match res {
+        Ok(r)
+            if r.status
+                .as_ref()
+                .is_some_and(|s| s.status_code == TStatusCode::PUBLISH_TIMEOUT) =>
+        {
+            Duration::ZERO
+        }
+        Ok(_) => return Ok(()),
+        Err(DorisError::NoReply { .. }) => Duration::from_secs(5),
         Err(e)
             if e.class() == ErrorClass::OutcomeUnknown
                 || e.message_contains("is already COMMITTED") =>
         {
-            true
+            Duration::ZERO
         }
         Err(e) => return Err(abort(ctx, txn_id, EngineError::doris("commitTxn", e)).await),
     };
-    if committed {
-        return wait_visible(ctx, txn_id).await;
-    }
-    Ok(())
+    wait_visible(ctx, txn_id, grace).await
 }
 
 /// Polls until the txn is VISIBLE (Ok) or ABORTED / stuck PREPARE (retryable error: the
 /// binlog is replayed under the same label); bounded by `visible_timeout`.
-async fn wait_visible(ctx: &JobCtx, txn_id: i64) -> EngineResult<()> {
+async fn wait_visible(ctx: &JobCtx, txn_id: i64, grace: Duration) -> EngineResult<()> {
     let started = Instant::now();
     let mut backoff = Backoff::new(Duration::from_millis(20), Duration::from_secs(1));
     loop {
@@ -304,7 +309,7 @@ async fn wait_visible(ctx: &JobCtx, txn_id: i64) -> EngineResult<()> {
                     "txn {txn_id} aborted; replaying"
                 )))
             }
-            Ok(Some(s)) if s == "PREPARE" && started.elapsed() > Duration::from_secs(5) => {
+            Ok(Some(s)) if s == "PREPARE" && started.elapsed() >= grace => {
                 rollback(ctx, txn_id).await?;
                 return Err(EngineError::retry(format!(
                     "txn {txn_id} was not committed; replaying"

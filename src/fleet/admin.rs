@@ -122,8 +122,11 @@ impl FleetCore {
                 return Err(AdminError::NoLeader("no leader known".into()));
             };
             let timeout = DRAIN_WAIT + Duration::from_secs(30);
-            let call = self.client.post_forwarded(&info.http_addr, ADMIN_PATH, &op, timeout);
-            call.await.map_err(|e: ClientError| AdminError::NoLeader(e.to_string()))?
+            let call = self
+                .client
+                .post_forwarded(&info.http_addr, ADMIN_PATH, &op, timeout);
+            call.await
+                .map_err(|e: ClientError| AdminError::NoLeader(e.to_string()))?
         };
         match reply {
             AdminReply::Done { message } => Ok(message),
@@ -146,7 +149,10 @@ impl FleetCore {
                 id,
                 raft_addr,
                 http_addr,
-            } => self.add_member(id, NodeInfo::new(raft_addr, http_addr)).await,
+            } => {
+                self.add_member(id, NodeInfo::new(raft_addr, http_addr))
+                    .await
+            }
             AdminOp::Promote { id } => self.promote(id).await,
             AdminOp::RemoveMember { id } => self.remove_member(id).await,
             AdminOp::Drain { id, draining } => self.drain(id, draining).await,
@@ -177,7 +183,10 @@ impl FleetCore {
         if !voters.insert(id) {
             return Ok(format!("node {id} is already a voter"));
         }
-        self.raft.change_membership(voters).await.map_err(err_text)?;
+        self.raft
+            .change_membership(voters)
+            .await
+            .map_err(err_text)?;
         Ok(format!("node {id} promoted to voter"))
     }
 
@@ -188,7 +197,10 @@ impl FleetCore {
             if voters.is_empty() {
                 return Err("cannot remove the last voter".into());
             }
-            self.raft.change_membership(voters).await.map_err(err_text)?;
+            self.raft
+                .change_membership(voters)
+                .await
+                .map_err(err_text)?;
         } else {
             let change = openraft::ChangeMembers::RemoveNodes(BTreeSet::from([id]));
             let removed = self.raft.raft().change_membership(change, false).await;

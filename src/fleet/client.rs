@@ -36,6 +36,13 @@ pub enum ClientError {
     },
 }
 
+fn failed(addr: &str, msg: String) -> ClientError {
+    ClientError::Failed {
+        addr: addr.to_string(),
+        msg,
+    }
+}
+
 /// Calls peers' internal endpoints. Cheap to clone.
 #[derive(Clone)]
 pub struct InternalClient {
@@ -117,10 +124,6 @@ impl InternalClient {
         if let Some(token) = &self.token {
             req = req.bearer_auth(token.expose());
         }
-        let failed = |msg: String| ClientError::Failed {
-            addr: addr.to_string(),
-            msg,
-        };
         let resp = req.send().await.map_err(|e| {
             if e.is_connect() {
                 ClientError::NotSent {
@@ -128,16 +131,19 @@ impl InternalClient {
                     msg: e.to_string(),
                 }
             } else {
-                failed(e.to_string())
+                failed(addr, e.to_string())
             }
         })?;
         let status = resp.status();
-        let bytes = resp.bytes().await.map_err(|e| failed(e.to_string()))?;
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| failed(addr, e.to_string()))?;
         if !status.is_success() {
             let text = String::from_utf8_lossy(&bytes);
-            return Err(failed(format!("HTTP {status}: {text}")));
+            return Err(failed(addr, format!("HTTP {status}: {text}")));
         }
-        serde_json::from_slice(&bytes).map_err(|e| failed(format!("bad reply: {e}")))
+        serde_json::from_slice(&bytes).map_err(|e| failed(addr, format!("bad reply: {e}")))
     }
 
     /// Forwards a raw request body to `http://<addr><path>` and returns status and body

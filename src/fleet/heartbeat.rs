@@ -132,11 +132,21 @@ async fn heartbeat_leader(core: &Arc<FleetCore>, sent: Instant, cancel: &Cancell
             ..
         }) if acked == leader => {
             if let Renewal::Reacquired { generation } = core.lease.renew(sent) {
-                tracing::info!(node = core.id, leader, applied, "Lease acquired; catching up.");
+                tracing::info!(
+                    node = core.id,
+                    leader,
+                    applied,
+                    "Lease acquired; catching up."
+                );
                 tokio::spawn(catch_up(core.clone(), generation, applied, cancel.clone()));
             }
         }
-        Ok(other) => tracing::debug!(node = core.id, leader, ?other, "Heartbeat not acknowledged."),
+        Ok(other) => tracing::debug!(
+            node = core.id,
+            leader,
+            ?other,
+            "Heartbeat not acknowledged."
+        ),
         Err(e) => tracing::debug!(node = core.id, leader, error = %e, "Heartbeat failed."),
     }
 }
@@ -151,7 +161,11 @@ async fn catch_up(core: Arc<FleetCore>, generation: u64, index: u64, cancel: Can
         };
         match result {
             Ok(_) => {
-                tracing::info!(node = core.id, index, "State machine caught up with the leader.");
+                tracing::info!(
+                    node = core.id,
+                    index,
+                    "State machine caught up with the leader."
+                );
                 core.lease.set_caught_up(generation);
                 return;
             }

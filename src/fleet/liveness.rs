@@ -52,7 +52,10 @@ impl Liveness {
     pub fn on_leader_term(&self, term: u64) {
         let mut g = self.inner.lock();
         if g.term != term {
-            tracing::info!(term, "Leading a new term: every node gets a fresh grace period.");
+            tracing::info!(
+                term,
+                "Leading a new term: every node gets a fresh grace period."
+            );
             g.term = term;
             g.since = Instant::now();
             g.last.clear();

@@ -145,9 +145,8 @@ impl Reconciler {
         };
         let revoke = CancellationToken::new();
         let (deps, job, token) = (self.deps.clone(), name.to_string(), revoke.clone());
-        let make: MakeCheckpoint = Box::new(move |status| {
-            Arc::new(RaftCheckpoint::new(deps, job, epoch, token, status))
-        });
+        let make: MakeCheckpoint =
+            Box::new(move |status| Arc::new(RaftCheckpoint::new(deps, job, epoch, token, status)));
         self.host.start_owned(spec, make);
         tracing::info!(job = %name, epoch, node = self.deps.node, "Runner started: job owned here.");
         Some(Held {

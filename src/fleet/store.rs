@@ -112,7 +112,9 @@ impl JobStore for RaftJobStore {
     }
 
     async fn list(&self) -> Result<Vec<String>, StoreError> {
-        Ok(self.raft.read_state(|sm| sm.state.jobs.keys().cloned().collect()))
+        Ok(self
+            .raft
+            .read_state(|sm| sm.state.jobs.keys().cloned().collect()))
     }
 
     async fn update_spec(&self, spec: &JobSpec) -> Result<(), StoreError> {

@@ -147,9 +147,9 @@ impl RaftWriter {
                 }
                 Step::Done(Ok(response))
             }
-            Ok(WireWrite::NotLeader { leader }) => Step::Retry(format!(
-                "{addr} is not the leader (it knows {leader:?})"
-            )),
+            Ok(WireWrite::NotLeader { leader }) => {
+                Step::Retry(format!("{addr} is not the leader (it knows {leader:?})"))
+            }
             Ok(WireWrite::Unavailable { msg }) => Step::Retry(msg),
             Ok(WireWrite::Unknown { msg }) => Step::Done(Err(WriteError::Unknown(msg))),
             Err(ClientError::NotSent { msg, .. }) => Step::Retry(msg),

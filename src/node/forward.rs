@@ -69,5 +69,6 @@ pub async fn to_owner(State(core): State<Arc<FleetCore>>, req: Request, next: Ne
             }
         }
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }

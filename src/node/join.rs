@@ -10,6 +10,7 @@ use syncer_raft::NodeInfo;
 use tokio_util::sync::CancellationToken;
 
 use crate::fleet::admin::{AdminOp, AdminReply, ADMIN_PATH};
+use crate::fleet::client::ClientError;
 use crate::fleet::FleetCore;
 
 /// Pause between join attempts.
@@ -35,7 +36,12 @@ fn host_port(addr: &str) -> &str {
 }
 
 /// Asks the members in `join` to add this node until one succeeds.
-pub async fn join(core: Arc<FleetCore>, me: NodeInfo, join: Vec<String>, cancel: CancellationToken) {
+pub async fn join(
+    core: Arc<FleetCore>,
+    me: NodeInfo,
+    join: Vec<String>,
+    cancel: CancellationToken,
+) {
     if join.is_empty() {
         return;
     }
@@ -44,28 +50,41 @@ pub async fn join(core: Arc<FleetCore>, me: NodeInfo, join: Vec<String>, cancel:
         raft_addr: me.raft_addr.clone(),
         http_addr: me.http_addr.clone(),
     };
-    for attempt in 0u64.. {
+    for attempt in 0usize.. {
         if is_voter(&core) {
             tracing::info!(node = core.id, "Already a voter; nothing to join.");
             return;
         }
-        let addr = host_port(&join[(attempt as usize) % join.len()]).to_string();
+        let addr = host_port(&join[attempt % join.len()]).to_string();
         let call = core.client.post(&addr, ADMIN_PATH, &op, CALL_TIMEOUT);
         let reply: Result<AdminReply, _> = tokio::select! {
             _ = cancel.cancelled() => return,
             r = call => r,
         };
-        match reply {
-            Ok(AdminReply::Done { message }) => {
-                tracing::info!(node = core.id, via = %addr, %message, "Joined the group.");
-                return;
-            }
-            Ok(other) => tracing::warn!(node = core.id, via = %addr, ?other, "Join refused; retrying."),
-            Err(e) => tracing::warn!(node = core.id, via = %addr, error = %e, "Join failed; retrying."),
+        if joined(&core, &addr, reply) {
+            return;
         }
         tokio::select! {
             _ = cancel.cancelled() => return,
             _ = tokio::time::sleep(RETRY) => {}
+        }
+    }
+}
+
+/// Logs the outcome of one join call; `true` when joined.
+fn joined(core: &FleetCore, addr: &str, reply: Result<AdminReply, ClientError>) -> bool {
+    match reply {
+        Ok(AdminReply::Done { message }) => {
+            tracing::info!(node = core.id, via = %addr, %message, "Joined the group.");
+            true
+        }
+        Ok(other) => {
+            tracing::warn!(node = core.id, via = %addr, ?other, "Join refused; retrying.");
+            false
+        }
+        Err(e) => {
+            tracing::warn!(node = core.id, via = %addr, error = %e, "Join failed; retrying.");
+            false
         }
     }
 }

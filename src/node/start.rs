@@ -25,10 +25,12 @@ use crate::fleet::{heartbeat, leader_loop, FleetCore, FleetTiming};
 use crate::manager::{engine_runner_factory, JobManager, RunnerFactory};
 
 async fn bind(addr: &str, what: &str) -> Result<TcpListener, NodeError> {
-    TcpListener::bind(addr).await.map_err(|source| NodeError::Io {
-        what: format!("bind {what} listener {addr}"),
-        source,
-    })
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| NodeError::Io {
+            what: format!("bind {what} listener {addr}"),
+            source,
+        })
 }
 
 /// Binds both listeners; the advertised addresses use the actual ports (port 0 allowed).
@@ -99,7 +101,11 @@ fn runners(opts: &NodeOptions) -> (Arc<dyn RunnerFactory>, Arc<dyn ClusterOps>) 
     (factory, ops)
 }
 
-fn spawn_http(listener: TcpListener, app: axum::Router, cancel: CancellationToken) -> JoinHandle<()> {
+fn spawn_http(
+    listener: TcpListener,
+    app: axum::Router,
+    cancel: CancellationToken,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         let serve = axum::serve(listener, app)
             .with_graceful_shutdown(async move { cancel.cancelled().await });
@@ -107,6 +113,56 @@ fn spawn_http(listener: TcpListener, app: axum::Router, cancel: CancellationToke
             tracing::error!(error = %e, "HTTP server failed.");
         }
     })
+}
+
+/// Builds the job manager (fleet mode) and the reconciler that drives its runners.
+fn manager_and_reconciler(
+    opts: &NodeOptions,
+    core: &Arc<FleetCore>,
+    cancel: &CancellationToken,
+) -> (Arc<JobManager>, Arc<Reconciler>) {
+    let batcher = ProgressBatcher::spawn(core.writer.clone(), cancel.clone());
+    let (factory, ops) = runners(opts);
+    let store = Arc::new(RaftJobStore::new(core.raft.clone(), core.writer.clone()));
+    let manager = Arc::new(JobManager::new(store, ops, factory).with_external_runners());
+    let deps = CheckpointDeps {
+        node: core.id,
+        raft: core.raft.clone(),
+        writer: core.writer.clone(),
+        batcher,
+        lease: core.lease.clone(),
+    };
+    let reconciler = Reconciler::new(deps, manager.clone());
+    (manager, reconciler)
+}
+
+/// The public API, the internal routes, and forwarding of owner-bound requests.
+fn app(manager: &Arc<JobManager>, internal: &InternalState) -> axum::Router {
+    api::router(ApiState::new(manager.clone()))
+        .merge(internal::router(internal.clone()))
+        .layer(middleware::from_fn_with_state(
+            internal.core.clone(),
+            forward::to_owner,
+        ))
+}
+
+/// Spawns the HTTP server and the fleet tasks.
+fn spawn_tasks(
+    http: TcpListener,
+    internal: &InternalState,
+    manager: &Arc<JobManager>,
+    join: (NodeInfo, Vec<String>),
+    cancel: &CancellationToken,
+) -> Vec<JoinHandle<()>> {
+    let core = &internal.core;
+    vec![
+        spawn_http(http, app(manager, internal), cancel.clone()),
+        tokio::spawn(core.lease.clone().watchdog(cancel.clone())),
+        tokio::spawn(heartbeat::run(core.clone(), cancel.clone())),
+        tokio::spawn(leader_loop::run(core.clone(), cancel.clone())),
+        tokio::spawn(internal.reconciler.clone().run(cancel.clone())),
+        tokio::spawn(join::join(core.clone(), join.0, join.1, cancel.clone())),
+    ]
 }
 
 /// The whole start sequence.
@@ -126,36 +182,16 @@ pub(super) async fn start(
     })?;
     let raft = start_raft(&opts, &info, raft_listener).await?;
     let client = InternalClient::new(cfg.api.token.clone(), opts.addr_map.clone());
-    let core = FleetCore::new(raft.clone(), client, timing(cfg));
+    let core = FleetCore::new(raft, client, timing(cfg));
     let cancel = shutdown.child_token();
-    let batcher = ProgressBatcher::spawn(core.writer.clone(), cancel.clone());
-    let (factory, ops) = runners(&opts);
-    let store = Arc::new(RaftJobStore::new(raft.clone(), core.writer.clone()));
-    let manager = Arc::new(JobManager::new(store, ops, factory).with_external_runners());
-    let deps = CheckpointDeps {
-        node: core.id,
-        raft: raft.clone(),
-        writer: core.writer.clone(),
-        batcher,
-        lease: core.lease.clone(),
-    };
-    let reconciler = Reconciler::new(deps, manager.clone());
+    let (manager, reconciler) = manager_and_reconciler(&opts, &core, &cancel);
     let internal = InternalState {
         core: core.clone(),
-        reconciler: reconciler.clone(),
+        reconciler,
         token: cfg.api.token.clone(),
     };
-    let app = api::router(ApiState::new(manager.clone()))
-        .merge(internal::router(internal.clone()))
-        .layer(middleware::from_fn_with_state(core.clone(), forward::to_owner));
-    let tasks = vec![
-        spawn_http(http, app, cancel.clone()),
-        tokio::spawn(core.lease.clone().watchdog(cancel.clone())),
-        tokio::spawn(heartbeat::run(core.clone(), cancel.clone())),
-        tokio::spawn(leader_loop::run(core.clone(), cancel.clone())),
-        tokio::spawn(reconciler.run(cancel.clone())),
-        tokio::spawn(join::join(core.clone(), info.clone(), cfg.node.join.clone(), cancel.clone())),
-    ];
+    let join = (info.clone(), cfg.node.join.clone());
+    let tasks = spawn_tasks(http, &internal, &manager, join, &cancel);
     tracing::info!(node = core.id, http = %info.http_addr, raft = %info.raft_addr, "Node started.");
     Ok(NodeHandle {
         info,

@@ -225,6 +225,8 @@ pub struct CrashAfter {
     pub inner: Arc<MemoryCheckpoint>,
     pub after: u64,
     pub delay: Duration,
+    /// Die *before* the `after`-th save is stored instead of after it.
+    pub refuse: bool,
     pub cancel: CancellationToken,
     pub saves: AtomicU64,
 }
@@ -236,8 +238,19 @@ impl CheckpointHandle for CrashAfter {
             // A dead process persists nothing more.
             return Err(CheckpointError::Fenced);
         }
+        let n = self.saves.fetch_add(1, Ordering::SeqCst) + 1;
+        if n == self.after && self.refuse {
+            // Dead just before this checkpoint reached the store.
+            self.cancel.cancel();
+            return Err(CheckpointError::Fenced);
+        }
         self.inner.save(progress).await?;
-        if self.saves.fetch_add(1, Ordering::SeqCst) + 1 == self.after {
+        if n == self.after {
+            if self.delay.is_zero() {
+                // Dead right after the checkpoint: the next step never starts.
+                self.cancel.cancel();
+                return Ok(());
+            }
             let (cancel, delay) = (self.cancel.clone(), self.delay);
             tokio::spawn(async move {
                 tokio::time::sleep(delay).await;
@@ -260,4 +273,19 @@ pub fn init_logs() {
         .with_env_filter(filter)
         .with_test_writer()
         .try_init();
+}
+
+/// `POST http://<host>:<admin_port><path>` with a JSON body; panics on failure.
+pub async fn admin(emu: &EmuProcess, path: &str, body: serde_json::Value) -> serde_json::Value {
+    let url = format!("http://{}:{}{path}", emu.host(), emu.admin_port());
+    let resp = reqwest::Client::new()
+        .post(&url)
+        .json(&body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{url}: {e}"));
+    let status = resp.status();
+    let v: serde_json::Value = resp.json().await.unwrap_or_default();
+    assert!(status.is_success(), "{url}: {status} {v}");
+    v
 }

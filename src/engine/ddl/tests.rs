@@ -301,3 +301,22 @@ fn barrier_envelope_then_plan() {
         .unwrap();
     assert_eq!(sql(plan(&db_ctx(), &rec)).len(), 1);
 }
+
+#[test]
+fn context_for_job_needs_names_for_db_jobs() {
+    let spec: crate::job::JobSpec =
+        serde_json::from_value::<crate::job::CreateCcrRequest>(serde_json::json!({"name": "j",
+          "src": {"host":"h","port":"1","thrift_port":"2","user":"u","database":"s"},
+          "dest": {"host":"h","port":"1","thrift_port":"2","user":"u","database":"d"}}))
+        .unwrap()
+        .into_spec()
+        .unwrap();
+    let rc = r#"{"dbId":1,"tableId":2,"colName":"a","newColName":"b"}"#;
+    let ctx = DdlContext::for_job(&spec);
+    assert!(matches!(run(&ctx, 15, rc), DdlDecision::Block(_)));
+    let ctx = ctx.with_dest_name(2, "t");
+    assert_eq!(
+        sql(run(&ctx, 15, rc)),
+        vec!["ALTER TABLE `d`.`t` RENAME COLUMN `a` `b`"]
+    );
+}

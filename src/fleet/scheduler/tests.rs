@@ -72,7 +72,10 @@ fn check(c: &Case) {
         }
         let owner = owner.filter(|o| eligible.contains(o));
         let Some(owner) = owner else {
-            panic!("{}: running job {} not on an eligible node", c.what, job.name);
+            panic!(
+                "{}: running job {} not on an eligible node",
+                c.what, job.name
+            );
         };
         *counts.entry(owner).or_default() += 1;
     }

@@ -4,6 +4,17 @@
 //! journal. Every mutation is a [`journal::JournalEntry`] committed through a [`Writer`]
 //! (journal id = Doris commit seq), so a cluster opened on the same data dir replays to the
 //! same catalog, data and binlogs.
+//!
+//! Using it from other modules:
+//! - read: [`Cluster::with_state`]; SQL: [`Cluster::execute`] / [`Cluster::execute_statement`].
+//! - mutate: [`Cluster::write`] gives a [`Writer`]; validate against `w.state`, allocate ids
+//!   with `w.state.alloc_id()`, then `w.commit(JournalEntry::X(op))` (the journal id it returns
+//!   is the commit seq of the binlog the op writes). A new kind of op = a `JournalEntry`
+//!   variant holding the module's op struct plus a match arm in `journal::apply`.
+//! - loads: [`Writer::publish_load`] (remote txns) bumps partition versions, stores one
+//!   rowset per tablet of each touched partition and writes the UPSERT binlog.
+//! - data: `State::rowset(tablet, version)`; `rowset::Rowset::{to_segment_bytes,
+//!   to_meta_bytes, from_segment_bytes, remap_columns}` are the bytes served and ingested.
 
 // ---- replication (owned by "repl"): binlog, transactions, backup/restore, FE/BE APIs ----
 pub mod backup;
@@ -208,13 +219,8 @@ impl Cluster {
     /// `(rowset_id, num_segments, meta bytes)` of tablet `tablet_id` at `version`.
     pub fn rowset_info(&self, tablet_id: i64, version: i64) -> Option<(String, u32, Vec<u8>)> {
         self.with_state(|s| {
-            s.rowset(tablet_id, version).map(|r| {
-                (
-                    r.rowset_id.clone(),
-                    r.num_segments.max(1),
-                    r.to_meta_bytes(),
-                )
-            })
+            s.rowset(tablet_id, version)
+                .map(|r| (r.rowset_id.clone(), r.served_segments(), r.to_meta_bytes()))
         })
     }
 }

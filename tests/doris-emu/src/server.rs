@@ -184,10 +184,8 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<RunningEmu, ServerError> {
     if !(1..=3).contains(&cfg.be_count) {
-        return Err(ServerError::Config(format!(
-            "--be-count must be 1..3, got {}",
-            cfg.be_count
-        )));
+        let msg = format!("--be-count must be 1..3, got {}", cfg.be_count);
+        return Err(ServerError::Config(msg));
     }
     let identity = identity::resolve(
         cfg.data_dir.as_deref(),
@@ -195,19 +193,8 @@ pub async fn run(
         cfg.be_id_base,
         cfg.cluster_token.as_deref(),
     )?;
-    let query = bind(&cfg.host, cfg.query_port, "query_port").await?;
-    let rpc = bind(&cfg.host, cfg.rpc_port, "rpc_port").await?;
-    let fe_http = bind(&cfg.host, cfg.fe_http_port, "fe http_port").await?;
-    let admin = bind(&cfg.host, cfg.admin_port, "admin_port").await?;
-    let bes = bind_backends(&cfg, &identity.backend_ids).await?;
-    let ports = Ports {
-        host: cfg.host.clone(),
-        query_port: port_of(&query),
-        rpc_port: port_of(&rpc),
-        fe_http_port: port_of(&fe_http),
-        admin_port: port_of(&admin),
-        backends: bes.iter().map(|b| b.ports.clone()).collect(),
-    };
+    let listeners = Listeners::bind(&cfg, &identity.backend_ids).await?;
+    let ports = listeners.ports(&cfg.host);
     let ccfg = cluster_config(&cfg, &ports, &identity.cluster_token);
     let cluster = tokio::task::spawn_blocking(move || Cluster::open(ccfg))
         .await
@@ -220,31 +207,7 @@ pub async fn run(
         cluster_token: identity.cluster_token.as_str().into(),
     };
     let stop = CancellationToken::new();
-    let mut tasks = JoinSet::new();
-    tasks.spawn(mysql::serve(query, shared.clone(), stop.clone()));
-    let fe = Arc::new(thrift::fe::FrontendService::new(shared.clone()));
-    tasks.spawn(thrift::serve(rpc, fe, stop.clone()));
-    tasks.spawn(serve_http(fe_http, fe_http_router(), stop.clone()));
-    tasks.spawn(serve_http(
-        admin,
-        admin::router(shared.clone()),
-        stop.clone(),
-    ));
-    for be in bes {
-        let svc = Arc::new(thrift::be::BackendService::new(shared.clone(), be.ports.id));
-        tasks.spawn(thrift::serve(be.thrift, svc, stop.clone()));
-        let router = be_http::router(shared.clone(), be.ports.id, &be.ports);
-        tasks.spawn(serve_http(be.http, router, stop.clone()));
-        tasks.spawn(placeholder(be.brpc, stop.clone()));
-    }
-    tasks.spawn(gc::replication_tick(
-        shared.cluster.clone(),
-        Duration::from_secs(1),
-        stop.clone(),
-    ));
-    if let Some(every) = cfg.binlog_gc_interval.filter(|d| !d.is_zero()) {
-        tasks.spawn(gc::periodic(shared.cluster.clone(), every, stop.clone()));
-    }
+    let tasks = listeners.serve(&shared, &cfg, &stop);
     let join = tokio::spawn(supervise(tasks, shutdown, stop.clone()));
     tracing::info!(?ports, data_dir = ?cfg.data_dir, "doris-emu serving");
     Ok(RunningEmu {
@@ -254,6 +217,63 @@ pub async fn run(
         stop,
         join: Some(join),
     })
+}
+
+/// Every bound listener, before serving starts.
+struct Listeners {
+    query: TcpListener,
+    rpc: TcpListener,
+    fe_http: TcpListener,
+    admin: TcpListener,
+    bes: Vec<BeListeners>,
+}
+
+impl Listeners {
+    async fn bind(cfg: &ServerConfig, be_ids: &[i64]) -> Result<Self, ServerError> {
+        Ok(Listeners {
+            query: bind(&cfg.host, cfg.query_port, "query_port").await?,
+            rpc: bind(&cfg.host, cfg.rpc_port, "rpc_port").await?,
+            fe_http: bind(&cfg.host, cfg.fe_http_port, "fe http_port").await?,
+            admin: bind(&cfg.host, cfg.admin_port, "admin_port").await?,
+            bes: bind_backends(cfg, be_ids).await?,
+        })
+    }
+
+    fn ports(&self, host: &str) -> Ports {
+        Ports {
+            host: host.to_string(),
+            query_port: port_of(&self.query),
+            rpc_port: port_of(&self.rpc),
+            fe_http_port: port_of(&self.fe_http),
+            admin_port: port_of(&self.admin),
+            backends: self.bes.iter().map(|b| b.ports.clone()).collect(),
+        }
+    }
+
+    /// Starts every server and background loop.
+    fn serve(self, shared: &Shared, cfg: &ServerConfig, stop: &CancellationToken) -> JoinSet<()> {
+        let mut tasks = JoinSet::new();
+        tasks.spawn(mysql::serve(self.query, shared.clone(), stop.clone()));
+        let fe = Arc::new(thrift::fe::FrontendService::new(shared.clone()));
+        tasks.spawn(thrift::serve(self.rpc, fe, stop.clone()));
+        tasks.spawn(serve_http(self.fe_http, fe_http_router(), stop.clone()));
+        let admin = admin::router(shared.clone());
+        tasks.spawn(serve_http(self.admin, admin, stop.clone()));
+        for be in self.bes {
+            let svc = Arc::new(thrift::be::BackendService::new(shared.clone(), be.ports.id));
+            tasks.spawn(thrift::serve(be.thrift, svc, stop.clone()));
+            let router = be_http::router(shared.clone(), be.ports.id, &be.ports);
+            tasks.spawn(serve_http(be.http, router, stop.clone()));
+            tasks.spawn(placeholder(be.brpc, stop.clone()));
+        }
+        let cluster = shared.cluster.clone();
+        let tick = Duration::from_secs(1);
+        tasks.spawn(gc::replication_tick(cluster.clone(), tick, stop.clone()));
+        if let Some(every) = cfg.binlog_gc_interval.filter(|d| !d.is_zero()) {
+            tasks.spawn(gc::periodic(cluster, every, stop.clone()));
+        }
+        tasks
+    }
 }
 
 async fn supervise(

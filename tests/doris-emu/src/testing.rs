@@ -25,6 +25,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+mod binary;
+
 pub use crate::server::{BackendPorts, Ports};
 
 /// How to start the emulator.
@@ -112,7 +114,7 @@ impl EmuProcess {
     pub fn start(opts: EmuOptions) -> Result<EmuProcess, EmuError> {
         let binary = match &opts.binary {
             Some(b) => b.clone(),
-            None => find_binary()?,
+            None => binary::find()?,
         };
         let (data_dir, owned_dir) = match &opts.data_dir {
             Some(d) => (d.clone(), false),
@@ -181,6 +183,14 @@ impl EmuProcess {
         self.data_dir.join("doris-emu.log")
     }
 
+    /// The last `n` log lines and the log path, for error messages.
+    fn log_tail(&self, n: usize) -> String {
+        let log = std::fs::read_to_string(self.log_path()).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().collect();
+        let tail = lines[lines.len().saturating_sub(n)..].join("\n");
+        format!("{tail}\n(log: {})", self.log_path().display())
+    }
+
     /// Whether the child is still running.
     pub fn is_running(&mut self) -> bool {
         self.child
@@ -219,10 +229,19 @@ impl EmuProcess {
     }
 
     /// SIGKILLs the child and starts it again on the same data dir and the same ports.
+    /// Retries a few times: another process may briefly hold a freed port.
     pub fn restart(&mut self) -> Result<(), EmuError> {
         self.kill();
         let ports = self.ports.clone();
-        self.spawn(Some(&ports))
+        let mut last = None;
+        for attempt in 0..5u64 {
+            match self.spawn(Some(&ports)) {
+                Ok(()) => return Ok(()),
+                Err(e) => last = Some(e),
+            }
+            std::thread::sleep(Duration::from_millis(100 * (attempt + 1)));
+        }
+        Err(last.unwrap_or_else(|| EmuError::Startup("restart failed".into())))
     }
 
     /// SIGKILLs the child and starts it again on the same data dir with fresh ports.
@@ -311,10 +330,7 @@ impl EmuProcess {
             }
             Err(_) => {
                 self.kill();
-                Err(EmuError::Startup(format!(
-                    "see {}",
-                    self.log_path().display()
-                )))
+                Err(EmuError::Startup(self.log_tail(5)))
             }
         }
     }
@@ -326,70 +342,5 @@ impl Drop for EmuProcess {
         if self.owned_dir {
             let _ = std::fs::remove_dir_all(&self.data_dir);
         }
-    }
-}
-
-fn workspace_root() -> PathBuf {
-    // This crate lives at <workspace>/tests/doris-emu.
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .ancestors()
-        .nth(2)
-        .map(Path::to_path_buf)
-        .unwrap_or(manifest)
-}
-
-fn find_binary() -> Result<PathBuf, EmuError> {
-    let exe = if cfg!(windows) {
-        "doris-emu.exe"
-    } else {
-        "doris-emu"
-    };
-    let mut candidates: Vec<PathBuf> = ["DORIS_EMU_BIN", "CARGO_BIN_EXE_doris-emu"]
-        .iter()
-        .filter_map(|v| std::env::var_os(v).map(PathBuf::from))
-        .collect();
-    if let Ok(me) = std::env::current_exe() {
-        if let Some(dir) = me
-            .parent()
-            .filter(|d| d.ends_with("deps"))
-            .and_then(Path::parent)
-        {
-            candidates.push(dir.join(exe));
-        }
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target"));
-    candidates.push(target.join("debug").join(exe));
-    candidates.push(target.join("release").join(exe));
-    if let Some(found) = candidates.into_iter().find(|p| p.is_file()) {
-        return Ok(found);
-    }
-    build_binary(exe)
-}
-
-fn build_binary(exe: &str) -> Result<PathBuf, EmuError> {
-    let target = workspace_root().join("target").join("emu-build");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .current_dir(workspace_root())
-        .args([
-            "build",
-            "-p",
-            "doris-emu",
-            "--bin",
-            "doris-emu",
-            "--target-dir",
-        ])
-        .arg(&target)
-        .status()?;
-    let path = target.join("debug").join(exe);
-    if status.success() && path.is_file() {
-        Ok(path)
-    } else {
-        Err(EmuError::Binary(format!(
-            "`cargo build -p doris-emu` failed ({status})"
-        )))
     }
 }

@@ -216,3 +216,49 @@ fn show_statements_answer_with_doris_columns() {
     assert!(e.message.contains("is not TABLE"), "{e}");
     exec(&c, &mut s, "DROP VIEW v");
 }
+
+#[test]
+fn session_functions_variables_and_dates() {
+    let c = cluster(1, 10000);
+    let mut s = doris_emu::cluster::Session::new("root", 42);
+    assert_eq!(rows(&c, &mut s, "SELECT DATABASE()"), vec![vec!["NULL"]]);
+    exec(&c, &mut s, "CREATE DATABASE d1");
+    exec(&c, &mut s, "USE d1");
+    let r = rows(&c, &mut s, "SELECT DATABASE(), CONNECTION_ID(), VERSION(), @@max_allowed_packet, @@wait_timeout, @@socket");
+    assert_eq!(r, vec![vec!["d1", "42", "5.7.99", "16777216", "28800", ""]]);
+    exec(&c, &mut s, "SET wait_timeout = 100");
+    assert_eq!(rows(&c, &mut s, "SELECT @@wait_timeout"), vec![vec!["100"]]);
+    fails(&c, &mut s, "SELECT @@no_such_variable");
+    exec(&c, &mut s, "CREATE TABLE e (d DATE, t DATETIME, b BOOLEAN, l LARGEINT, f DOUBLE) DUPLICATE KEY(d) PARTITION BY RANGE(d) (PARTITION p2024 VALUES LESS THAN (\"2025-01-01\")) DISTRIBUTED BY HASH(d) BUCKETS 1 PROPERTIES (\"replication_num\" = \"1\")");
+    exec(&c, &mut s, "INSERT INTO e VALUES ('2024-1-2', '2024-01-02 03:04:05', true, 170141183460469231731687303715884105727, 1.5)");
+    let r = rows(
+        &c,
+        &mut s,
+        "SELECT * FROM e WHERE d = '2024-01-02' AND t > '2024-01-02'",
+    );
+    assert_eq!(
+        r,
+        vec![vec![
+            "2024-01-02",
+            "2024-01-02 03:04:05",
+            "1",
+            "170141183460469231731687303715884105727",
+            "1.5"
+        ]]
+    );
+    fails(
+        &c,
+        &mut s,
+        "INSERT INTO e VALUES ('2025-06-01', '2025-06-01', false, 1, 1)",
+    );
+    let range = column(&c, &mut s, "SHOW PARTITIONS FROM e", "Range");
+    assert_eq!(
+        range,
+        vec!["[types: [DATEV2]; keys: [0000-01-01]; ..types: [DATEV2]; keys: [2025-01-01]; )"]
+    );
+    fails(&c, &mut s, "BEGIN");
+    let e = fails(&c, &mut s, "GRANT ALL ON *.* TO x");
+    assert_eq!(e.code, doris_emu::result::SqlError::NOT_SUPPORTED);
+    assert!(c.check_password("root", "").is_ok());
+    assert!(c.check_password("bob", "").is_err());
+}

@@ -299,3 +299,63 @@ fn journaled_single_row_inserts_are_cheap() {
     assert!(per_sec > 500.0, "only {per_sec:.0} inserts/s");
     eprintln!("journaled inserts/s (debug build): {per_sec:.0}");
 }
+
+#[test]
+fn insert_overwrite_unpartitioned_table() {
+    let c = cluster(1, 20000);
+    let mut s = binlog_db(&c);
+    exec(&c, &mut s, "CREATE TABLE u (k INT, v INT) UNIQUE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2 PROPERTIES (\"replication_num\" = \"1\")");
+    exec(&c, &mut s, "INSERT INTO u VALUES (1, 1), (2, 2)");
+    let before = column(&c, &mut s, "SHOW PARTITIONS FROM u", "PartitionId");
+    exec(
+        &c,
+        &mut s,
+        "INSERT OVERWRITE TABLE u SELECT k + 10, v FROM u",
+    );
+    assert_eq!(
+        rows(&c, &mut s, "SELECT * FROM u ORDER BY k"),
+        vec![vec!["11", "1"], vec!["12", "2"]]
+    );
+    let after = column(&c, &mut s, "SHOW PARTITIONS FROM u", "PartitionName");
+    assert_eq!(after, vec!["u"]);
+    assert_ne!(
+        before,
+        column(&c, &mut s, "SHOW PARTITIONS FROM u", "PartitionId")
+    );
+    exec(&c, &mut s, "INSERT OVERWRITE TABLE u VALUES (5, 5)");
+    assert_eq!(rows(&c, &mut s, "SELECT * FROM u"), vec![vec!["5", "5"]]);
+    let e = fails(&c, &mut s, "SELECT * FROM nope");
+    assert!(e.message.contains("does not exist in database"), "{e}");
+}
+
+#[test]
+fn show_create_round_trips_exotic_columns() {
+    let a = cluster(1, 20000);
+    let b = cluster(1, 90000);
+    let mut sa = session_in(&a, "d");
+    let mut sb = session_in(&b, "d");
+    exec(&a, &mut sa, "CREATE TABLE x (id BIGINT NOT NULL AUTO_INCREMENT, ts DATETIME(3) DEFAULT CURRENT_TIMESTAMP, \
+        c CHAR(5), s TEXT, j JSON, arr ARRAY<INT>, f FLOAT, dd DOUBLE, b BOOLEAN, li LARGEINT, \
+        INDEX idx_s (s) USING INVERTED PROPERTIES(\"parser\" = \"english\") COMMENT 'inv') \
+        DUPLICATE KEY(id) COMMENT 'x table' DISTRIBUTED BY HASH(id) BUCKETS 2 \
+        PROPERTIES (\"replication_num\" = \"1\", \"storage_medium\" = \"SSD\")");
+    let text = column(&a, &mut sa, "SHOW CREATE TABLE x", "Create Table")[0].clone();
+    exec(&b, &mut sb, &text);
+    assert_eq!(
+        text,
+        column(&b, &mut sb, "SHOW CREATE TABLE x", "Create Table")[0]
+    );
+    exec(
+        &a,
+        &mut sa,
+        "CREATE VIEW v (a COMMENT 'col a', b) COMMENT 'my view' AS SELECT id, c FROM x",
+    );
+    let v = column(&a, &mut sa, "SHOW CREATE VIEW v", "Create View")[0].clone();
+    exec(&b, &mut sb, &v);
+    assert_eq!(
+        v,
+        column(&b, &mut sb, "SHOW CREATE VIEW v", "Create View")[0]
+    );
+    exec(&a, &mut sa, "INSERT INTO x (c, s, j, arr, f, dd, b, li) VALUES ('abc', 'text', '{\"a\":1}', '[1,2]', 1.5, 2.5, false, -5)");
+    assert_eq!(column(&a, &mut sa, "SELECT * FROM v", "a"), vec!["1"]);
+}

@@ -197,7 +197,60 @@ fn auto_increment_and_modify_checks() {
     exec(&c, &mut s, "INSERT INTO ai (v) VALUES (10), (20)");
     exec(&c, &mut s, "INSERT INTO ai (id, v) VALUES (100, 30)");
     exec(&c, &mut s, "INSERT INTO ai (v) VALUES (40)");
-    assert_eq!(column(&c, &mut s, "SELECT id FROM ai ORDER BY id", "id"), vec!["1", "2", "100", "101"]);
+    assert_eq!(
+        column(&c, &mut s, "SELECT id FROM ai ORDER BY id", "id"),
+        vec!["1", "2", "100", "101"]
+    );
     let e = fails(&c, &mut s, "ALTER TABLE ai MODIFY COLUMN id LARGEINT");
     assert!(e.message.contains("distribution column"), "{e}");
+}
+
+#[test]
+fn add_key_column_first_is_a_heavy_schema_change() {
+    let c = cluster(1, 30000);
+    let mut s = session_in(&c, "d");
+    exec(
+        &c,
+        &mut s,
+        &format!(
+            "CREATE TABLE u (k INT, v INT) UNIQUE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2 {P}"
+        ),
+    );
+    exec(&c, &mut s, &format!("CREATE TABLE g (k INT, v BIGINT SUM) AGGREGATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2 {P}"));
+    exec(&c, &mut s, "INSERT INTO u VALUES (1, 1), (2, 2)");
+    exec(&c, &mut s, "INSERT INTO g VALUES (1, 1), (1, 2)");
+    for t in ["u", "g"] {
+        let before = c.with_state(|st| st.db("d").unwrap().table(t).unwrap().base_index().id);
+        exec(
+            &c,
+            &mut s,
+            &format!("ALTER TABLE {t} ADD COLUMN k0 INT KEY DEFAULT \"0\" FIRST"),
+        );
+        let after = c.with_state(|st| st.db("d").unwrap().table(t).unwrap().base_index().id);
+        assert_ne!(before, after, "{t}: heavy change gets a new index");
+        assert_eq!(
+            column(&c, &mut s, &format!("DESC {t}"), "Field"),
+            vec!["k0", "k", "v"]
+        );
+        assert_eq!(
+            column(&c, &mut s, &format!("DESC {t}"), "Key"),
+            vec!["true", "true", "false"]
+        );
+    }
+    exec(&c, &mut s, "INSERT INTO u VALUES (0, 1, 10), (5, 1, 50)");
+    assert_eq!(
+        rows(&c, &mut s, "SELECT * FROM u ORDER BY k0, k"),
+        vec![
+            vec!["0", "1", "10"],
+            vec!["0", "2", "2"],
+            vec!["5", "1", "50"]
+        ]
+    );
+    exec(&c, &mut s, "INSERT INTO g VALUES (0, 1, 4)");
+    assert_eq!(
+        rows(&c, &mut s, "SELECT * FROM g"),
+        vec![vec!["0", "1", "7"]]
+    );
+    let ddl = column(&c, &mut s, "SHOW CREATE TABLE g", "Create Table")[0].clone();
+    assert!(ddl.contains("AGGREGATE KEY(`k0`, `k`)"), "{ddl}");
 }

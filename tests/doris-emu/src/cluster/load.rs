@@ -208,13 +208,24 @@ fn record_local_txn(state: &mut State, op: &LoadOp, meta: EntryMeta) {
 
 /// Keeps `auto_inc_next` above every loaded AUTO_INCREMENT value (replay-safe).
 fn bump_auto_increment(state: &mut State, db_id: i64, table_id: i64, rowsets: &[Rowset]) {
-    let Some(t) = state.dbs.get_mut(&db_id).and_then(|d| d.tables.get_mut(&table_id)) else {
+    let Some(t) = state
+        .dbs
+        .get_mut(&db_id)
+        .and_then(|d| d.tables.get_mut(&table_id))
+    else {
         return;
     };
-    let uids: Vec<u32> = t.columns.iter().filter(|c| c.auto_increment).map(|c| c.unique_id).collect();
+    let uids: Vec<u32> = t
+        .columns
+        .iter()
+        .filter(|c| c.auto_increment)
+        .map(|c| c.unique_id)
+        .collect();
     for uid in uids {
         for r in rowsets {
-            let Some(pos) = r.columns.iter().position(|c| c.uid == uid) else { continue };
+            let Some(pos) = r.columns.iter().position(|c| c.uid == uid) else {
+                continue;
+            };
             for row in &r.rows {
                 if let Some(super::types::Value::Int(v)) = row.get(pos) {
                     t.auto_inc_next = t.auto_inc_next.max(*v as i64 + 1);

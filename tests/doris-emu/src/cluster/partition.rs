@@ -172,7 +172,27 @@ pub fn items_overlap(a: &PartitionItem, b: &PartitionItem) -> bool {
 }
 
 /// The regular (or temp) partition that holds `key`.
+/// In RANGE tables NULL keys go to the partition holding the type's minimum value.
 pub fn route<'a>(table: &'a Table, key: &[Value], temp: bool) -> Option<&'a Partition> {
+    let owned;
+    let key = if matches!(table.scheme, PartitionScheme::Range(_)) && key.iter().any(Value::is_null)
+    {
+        let types = partition_types(table);
+        owned = key
+            .iter()
+            .zip(&types)
+            .map(|(v, t)| {
+                if v.is_null() {
+                    t.min_value()
+                } else {
+                    v.clone()
+                }
+            })
+            .collect::<Vec<_>>();
+        &owned[..]
+    } else {
+        key
+    };
     table
         .partitions
         .iter()

@@ -134,6 +134,12 @@ impl Rowset {
         }
     }
 
+    /// Segments the rowset is served with: 0 for an empty data rowset, else 1 (a
+    /// delete-predicate rowset carries its predicate in segment 0).
+    pub fn served_segments(&self) -> u32 {
+        u32::from(!(self.rows.is_empty() && self.delete.is_none()))
+    }
+
     /// Number of data rows.
     pub fn num_rows(&self) -> u64 {
         self.rows.len() as u64
@@ -156,7 +162,7 @@ impl Rowset {
             tablet_id: self.tablet_id,
             version: self.version,
             txn_id: self.txn_id,
-            num_segments: self.num_segments.max(1),
+            num_segments: self.served_segments(),
             num_rows: self.num_rows(),
             data_disk_size: self.to_segment_bytes().len() as u64,
             has_delete_predicate: self.delete.is_some(),

@@ -92,10 +92,13 @@ pub fn index_tablets(
     db_id: i64,
     table: &Table,
     index: &IndexMeta,
-) -> Vec<(i64, PartitionIndex, NewTablets)> {
+) -> Result<Vec<(i64, PartitionIndex, NewTablets)>, SqlError> {
     let bes = state.alive_backends();
     let mut out = Vec::new();
     for (n, p) in table.partitions.iter().enumerate() {
+        if (bes.len() as u32) < p.replication_num || p.replication_num == 0 {
+            return Err(not_enough_backends(p.replication_num));
+        }
         let tablets = new_tablets(state, &bes, p.replication_num, p.distribution.buckets, n);
         let data = tablets
             .iter()
@@ -121,7 +124,7 @@ pub fn index_tablets(
             data,
         ));
     }
-    out
+    Ok(out)
 }
 
 pub(super) fn bound_values(

@@ -37,7 +37,16 @@ pub fn table_properties(
             .trim()
             .parse::<u32>()
             .map_err(|_| err(format!("Invalid replication number: {n}")))?,
-        (None, None) => 3,
+        // Tables inherit the database's default replication (Doris 1.2+).
+        (None, None) => db_props
+            .get("replication_allocation")
+            .and_then(|a| crate::cluster::catalog::parse_replication_allocation(a))
+            .or_else(|| {
+                db_props
+                    .get("replication_num")
+                    .and_then(|n| n.trim().parse().ok())
+            })
+            .unwrap_or(3),
     };
     p.insert(
         "replication_allocation".into(),
@@ -58,6 +67,11 @@ pub fn table_properties(
         ("is_being_synced", "false"),
     ];
     for (k, v) in defaults {
+        // A table starts from its database's binlog config (Doris merges the two).
+        let v = db_props
+            .get(k)
+            .filter(|_| k.starts_with("binlog."))
+            .map_or(v, String::as_str);
         p.entry(k.into()).or_insert_with(|| v.into());
     }
     if unique {

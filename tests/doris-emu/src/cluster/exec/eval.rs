@@ -284,13 +284,25 @@ fn binary(
 /// Comparison with numeric coercion of strings compared to numbers.
 pub fn compare(l: &Value, r: &Value) -> Ordering {
     match (l, r) {
-        (Value::Str(a), Value::Str(b)) => a.cmp(b),
+        (Value::Str(a), Value::Str(b)) => match (as_datetime(a), as_datetime(b)) {
+            // Date/datetime text compares as a datetime ('2024-1-2' = '2024-01-02 00:00:00').
+            (Some(x), Some(y)) => x.cmp(&y),
+            _ => a.cmp(b),
+        },
         (Value::Str(_), _) | (_, Value::Str(_)) => match (l.as_f64(), r.as_f64()) {
             (Some(a), Some(b)) => a.partial_cmp(&b).unwrap_or(Ordering::Equal),
             _ => cmp_values(l, r),
         },
         _ => cmp_values(l, r),
     }
+}
+
+fn as_datetime(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    if b.len() < 8 || !b[0].is_ascii_digit() || !s.contains('-') {
+        return None;
+    }
+    crate::cluster::types::normalize_datetime(s)
 }
 
 fn arith(op: BinaryOp, l: &Value, r: &Value) -> Value {

@@ -47,7 +47,7 @@ pub fn rollup_index(state: &mut State, t: &Table, r: &RollupDef) -> Result<Index
 pub fn add(w: &mut Writer<'_>, db_id: i64, mut t: Table, r: &RollupDef, raw: &str) -> ExecResult {
     let index = rollup_index(w.state, &t, r)?;
     let job_id = w.state.alloc_id();
-    let created = super::build::index_tablets(w.state, db_id, &t, &index);
+    let created = super::build::index_tablets(w.state, db_id, &t, &index)?;
     let old = t.clone();
     t.indexes.push(index.clone());
     let mut put = Vec::new();

@@ -70,11 +70,21 @@ pub fn modify_column(
         ));
     }
     if c.ty != old.ty {
-        if crate::cluster::partition::partition_columns(&t).iter().any(|n| n.eq_ignore_ascii_case(&c.name)) {
+        if crate::cluster::partition::partition_columns(&t)
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(&c.name))
+        {
             return Err(err(format!("Can not modify partition column[{}]", c.name)));
         }
-        if t.distribution.hash_columns.iter().any(|n| n.eq_ignore_ascii_case(&c.name)) {
-            return Err(err(format!("Can not modify distribution column[{}]", c.name)));
+        if t.distribution
+            .hash_columns
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(&c.name))
+        {
+            return Err(err(format!(
+                "Can not modify distribution column[{}]",
+                c.name
+            )));
         }
     }
     let mut cols = t.columns.clone();
@@ -291,7 +301,7 @@ fn rebuild_base(
             ..t.clone()
         },
         &base,
-    );
+    )?;
     let mut pending = Vec::new();
     let mut drop = Vec::new();
     for (pid, pindex, data) in created {

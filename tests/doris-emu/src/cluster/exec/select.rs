@@ -43,7 +43,13 @@ pub fn source(
     if let Some(d) = &n.db {
         n.db = Some(d.strip_prefix("default_cluster:").unwrap_or(d).to_string());
     }
-    let (_, t) = super::table_of(state, s, &n)?;
+    let db = super::db_of(state, s, n.db.as_deref())?;
+    let t = db.table(&n.name).ok_or_else(|| {
+        err(format!(
+            "Table [{}] does not exist in database [{}].",
+            n.name, db.name
+        ))
+    })?;
     if let Some(v) = &t.view {
         if depth > 8 {
             return Err(err("view nesting too deep"));

@@ -188,6 +188,18 @@ fn rel_result(r: Relation) -> QueryResult {
     }
 }
 
+/// Number of tablet replicas on backend `be`.
+fn replicas_on(st: &State, be: i64) -> usize {
+    st.dbs
+        .values()
+        .flat_map(|d| d.tables.values())
+        .flat_map(|t| t.partitions.iter())
+        .flat_map(|p| p.indexes.iter())
+        .flat_map(|i| i.tablets.iter())
+        .map(|t| t.replicas.iter().filter(|r| r.backend_id == be).count())
+        .sum()
+}
+
 /// SHOW BACKENDS / `backends()` rows.
 pub fn backends(st: &State) -> Relation {
     let names = [
@@ -217,7 +229,7 @@ pub fn backends(st: &State) -> Relation {
         .backends
         .iter()
         .map(|b| {
-            let tablets = st.tablets.values().filter(|_| true).count() / st.backends.len().max(1);
+            let tablets = replicas_on(st, b.id);
             [
                 b.id.to_string(),
                 b.host.clone(),

@@ -21,11 +21,11 @@ pub fn coerce(lit: &Lit, ty: &SqlType, col: &str) -> Result<Value, String> {
             "0" | "false" => Ok(Value::Bool(false)),
             _ => Err(bad()),
         },
-        SqlType::Float | SqlType::Double => text
-            .trim()
-            .parse::<f64>()
-            .map(Value::Float)
-            .map_err(|_| bad()),
+        // Non-finite values are rejected (they also could not be journaled as JSON).
+        SqlType::Float | SqlType::Double => match text.trim().parse::<f64>() {
+            Ok(f) if f.is_finite() => Ok(Value::Float(f)),
+            _ => Err(bad()),
+        },
         SqlType::Decimal(p, s) => parse_decimal(text.trim(), *p, *s).ok_or_else(bad),
         SqlType::Date => normalize_date(text).map(Value::Str).ok_or_else(bad),
         SqlType::DateTime(_) => normalize_datetime(text).map(Value::Str).ok_or_else(bad),
@@ -133,7 +133,7 @@ pub(super) fn split_ymd(text: &str) -> Option<(u32, u32, u32)> {
     let parts: Vec<&str> = if text.contains('-') {
         text.split('-').collect()
     } else if text.len() == 8 {
-        vec![&text[..4], &text[4..6], &text[6..]]
+        vec![text.get(..4)?, text.get(4..6)?, text.get(6..)?]
     } else {
         return None;
     };

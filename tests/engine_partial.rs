@@ -1,0 +1,180 @@
+//! Partial sync and restore conflicts: a heavy schema change re-copies only that table
+//! (alias + swap), a strict REPLACE PARTITION re-copies the partition, a target table
+//! with a different schema is replaced during a db job's full sync; plus partition DDL.
+
+mod engine_common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ccr_syncer::doris::SqlClient;
+use ccr_syncer::engine::checkpoint::MemoryCheckpoint;
+use engine_common::*;
+use tokio_util::sync::CancellationToken;
+
+const T: Duration = Duration::from_secs(60);
+const PROPS: &str = "PROPERTIES (\"replication_num\" = \"1\", \"binlog.enable\" = \"true\")";
+
+async fn same(src: &SqlClient, dest: &SqlClient, qs: &str, qd: &str) -> Vec<Vec<String>> {
+    let start = std::time::Instant::now();
+    loop {
+        let want = rows(src, qs).await;
+        let got = try_rows(dest, qd).await;
+        if got.as_ref() == Some(&want) {
+            return want;
+        }
+        assert!(
+            start.elapsed() < T,
+            "{qd}: target never matched: {want:?} vs {got:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn full_backups(src: &SqlClient) -> usize {
+    let rows = rows(src, "SHOW BACKUP FROM s").await;
+    rows.iter()
+        .filter(|r| r.iter().any(|c| c.starts_with("ccrs_")))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_column_change_is_recopied_by_partial_sync() {
+    let pair = Pair::start(1, 1).await;
+    let (src, dest) = (sql(&pair.src), sql(&pair.dest));
+    exec(&src, &[
+        "CREATE DATABASE s",
+        &format!("CREATE TABLE s.t (k INT, v INT) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2 {PROPS}"),
+        "INSERT INTO s.t VALUES (1, 1), (2, 2)",
+    ])
+    .await;
+    let cp = Arc::new(MemoryCheckpoint::new());
+    let run = start_runner(
+        &job("sc", &pair, "s", "d", "t", "t"),
+        None,
+        cp.clone(),
+        CancellationToken::new(),
+    );
+    let (qs, qd) = (
+        "SELECT * FROM s.t ORDER BY 1, 2",
+        "SELECT * FROM d.t ORDER BY 1, 2",
+    );
+    same(&src, &dest, qs, qd).await;
+    let p0 = wait_incremental(&cp, &run.status).await;
+    exec(
+        &src,
+        &["ALTER TABLE s.t ADD COLUMN k0 INT KEY DEFAULT \"0\" FIRST"],
+    )
+    .await;
+    exec(&src, &["INSERT INTO s.t VALUES (9, 3, 3)"]).await;
+    same(&src, &dest, qs, qd).await;
+    same(&src, &dest, "DESC s.t", "DESC d.t").await;
+    exec(&src, &["INSERT INTO s.t VALUES (8, 4, 4)"]).await;
+    same(&src, &dest, qs, qd).await;
+    let p1 = wait_incremental(&cp, &run.status).await;
+    assert_eq!(p1.full_sync_start_at, p0.full_sync_start_at);
+    assert_eq!(full_backups(&src).await, 1, "no second full sync");
+    run.cancel.cancel();
+    let _ = run.join.await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partitions_added_dropped_truncated_and_replaced() {
+    let pair = Pair::start(1, 1).await;
+    let (src, dest) = (sql(&pair.src), sql(&pair.dest));
+    exec(&src, &[
+        "CREATE DATABASE s",
+        &format!("CREATE TABLE s.p (k INT, v INT) DUPLICATE KEY(k) PARTITION BY RANGE(k) (PARTITION p1 VALUES LESS THAN (\"10\"), PARTITION p2 VALUES LESS THAN (\"20\")) DISTRIBUTED BY HASH(k) BUCKETS 2 {PROPS}"),
+        "INSERT INTO s.p VALUES (1, 1), (11, 11)",
+    ])
+    .await;
+    let cp = Arc::new(MemoryCheckpoint::new());
+    let run = start_runner(
+        &job("parts", &pair, "s", "d", "p", "p"),
+        None,
+        cp.clone(),
+        CancellationToken::new(),
+    );
+    let (qs, qd) = (
+        "SELECT * FROM s.p ORDER BY 1, 2",
+        "SELECT * FROM d.p ORDER BY 1, 2",
+    );
+    same(&src, &dest, qs, qd).await;
+    exec(&src, &[
+        "ALTER TABLE s.p ADD PARTITION p3 VALUES LESS THAN (\"30\")",
+        "ALTER TABLE s.p ADD PARTITION p4 VALUES LESS THAN (\"40\") DISTRIBUTED BY HASH(k) BUCKETS 3",
+        "INSERT INTO s.p VALUES (21, 21), (31, 31), (2, 2)",
+        "ALTER TABLE s.p DROP PARTITION p2",
+        "TRUNCATE TABLE s.p PARTITIONS (p3)",
+        "INSERT INTO s.p VALUES (22, 22)",
+    ])
+    .await;
+    same(&src, &dest, qs, qd).await;
+    exec(
+        &src,
+        &[
+            "ALTER TABLE s.p ADD TEMPORARY PARTITION tp1 VALUES LESS THAN (\"10\")",
+            "INSERT INTO s.p TEMPORARY PARTITION (tp1) VALUES (5, 55), (6, 66)",
+            "ALTER TABLE s.p REPLACE PARTITION (p1) WITH TEMPORARY PARTITION (tp1)",
+            "INSERT INTO s.p VALUES (7, 77)",
+        ],
+    )
+    .await;
+    same(&src, &dest, qs, qd).await;
+    assert_eq!(full_backups(&src).await, 1, "no second full sync");
+    run.cancel.cancel();
+    let _ = run.join.await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn db_job_replaces_a_target_table_with_another_schema() {
+    let pair = Pair::start(1, 1).await;
+    let (src, dest) = (sql(&pair.src), sql(&pair.dest));
+    exec(&src, &[
+        "CREATE DATABASE s",
+        "ALTER DATABASE s SET PROPERTIES (\"binlog.enable\" = \"true\")",
+        &format!("CREATE TABLE s.t (k INT, v BIGINT) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2 {PROPS}"),
+        &format!("CREATE TABLE s.u (k INT, v INT) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 1 {PROPS}"),
+        "INSERT INTO s.t VALUES (1, 100), (2, 200)",
+        "INSERT INTO s.u VALUES (1, 1)",
+    ])
+    .await;
+    exec(&dest, &[
+        "CREATE DATABASE d",
+        "CREATE TABLE d.t (k INT, v VARCHAR(10)) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 1 PROPERTIES (\"replication_num\" = \"1\")",
+        "INSERT INTO d.t VALUES (7, 'old')",
+    ])
+    .await;
+    let cp = Arc::new(MemoryCheckpoint::new());
+    let run = start_runner(
+        &job("d4", &pair, "s", "d", "", ""),
+        None,
+        cp.clone(),
+        CancellationToken::new(),
+    );
+    let (qs, qd) = (
+        "SELECT * FROM s.t ORDER BY 1",
+        "SELECT * FROM d.t ORDER BY 1",
+    );
+    same(&src, &dest, qs, qd).await;
+    same(&src, &dest, "DESC s.t", "DESC d.t").await;
+    same(&src, &dest, "SELECT * FROM s.u", "SELECT * FROM d.u").await;
+    exec(
+        &src,
+        &[
+            "INSERT INTO s.t VALUES (3, 300)",
+            "INSERT INTO s.u VALUES (2, 2)",
+        ],
+    )
+    .await;
+    same(&src, &dest, qs, qd).await;
+    same(
+        &src,
+        &dest,
+        "SELECT * FROM s.u ORDER BY 1",
+        "SELECT * FROM d.u ORDER BY 1",
+    )
+    .await;
+    run.cancel.cancel();
+    let _ = run.join.await;
+}

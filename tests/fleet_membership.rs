@@ -1,0 +1,140 @@
+//! Three real node processes: two join a bootstrapped node, jobs rebalance, writes through
+//! a follower are forwarded to the leader (read-your-writes on the follower), drain empties
+//! a node, remove shrinks the group, and the API answers on every node throughout.
+
+mod fleet_common;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use fleet_common::{check_no_stale_apply, poll, Fleet};
+use serde_json::{json, Value};
+
+/// Owned-job counts per node, once every job has an owner.
+async fn balanced_counts(
+    fleet: &Fleet,
+    jobs: usize,
+    nodes: &[u64],
+) -> Option<BTreeMap<u64, usize>> {
+    let owners = fleet.owners().await;
+    if owners.len() != jobs {
+        return None;
+    }
+    let mut counts: BTreeMap<u64, usize> = nodes.iter().map(|n| (*n, 0)).collect();
+    for owner in owners.values() {
+        *counts.get_mut(owner)? += 1;
+    }
+    let (min, max) = (counts.values().min()?, counts.values().max()?);
+    (max - min <= 1).then_some(counts)
+}
+
+async fn admin(fleet: &Fleet, via: u64, op: Value) -> Value {
+    let reply = fleet.post(via, "/internal/admin", &op).await;
+    let reply = reply.unwrap_or_default();
+    assert_eq!(reply["outcome"], json!("done"), "{op} via {via}: {reply}");
+    reply
+}
+
+async fn list_jobs(fleet: &Fleet, id: u64) -> Option<usize> {
+    let reply = fleet.post(id, "/list_jobs", &json!({})).await?;
+    reply["jobs"].as_array().map(Vec::len)
+}
+
+/// Node 1 bootstraps with six jobs, then nodes 2 and 3 join through it.
+async fn grow_to_three() -> Fleet {
+    let mut fleet = Fleet::new();
+    fleet.add(1, vec![]);
+    fleet.start(1);
+    fleet.wait_ready(1).await;
+    for i in 0..6 {
+        fleet.create_job(1, &format!("job{i}")).await;
+    }
+    let seed = fleet.addr(1);
+    for id in [2, 3] {
+        fleet.add(id, vec![seed.clone()]);
+        fleet.start(id);
+    }
+    for id in [2, 3] {
+        fleet.wait_ready(id).await;
+    }
+    fleet
+}
+
+/// A create through a follower is forwarded and readable on that follower at once.
+async fn create_through_follower(fleet: &Fleet) {
+    let follower = if fleet.leader_seen_by(1).await == Some(1) {
+        2
+    } else {
+        1
+    };
+    fleet.create_job(follower, "job6").await;
+    assert_eq!(list_jobs(fleet, follower).await, Some(7));
+    let status = fleet
+        .post(follower, "/job_status", &json!({"name": "job6"}))
+        .await;
+    assert_eq!(status.map(|s| s["success"].clone()), Some(json!(true)));
+}
+
+/// Drains node 3 (through node 2): it ends up owning and running nothing.
+async fn drain_three(fleet: &Fleet) {
+    admin(fleet, 2, json!({"op": "drain", "id": 3, "draining": true})).await;
+    // The leader answered once the drain was committed; node 3 applies it shortly after.
+    poll(
+        "drained node 3 owns and runs nothing",
+        Duration::from_secs(5),
+        || async {
+            let s = fleet.status(3).await?;
+            (s["owned"] == json!([]) && s["runners"] == json!({})).then_some(())
+        },
+    )
+    .await;
+    poll(
+        "7 jobs balanced over nodes 1 and 2",
+        Duration::from_secs(15),
+        || balanced_counts(fleet, 7, &[1, 2]),
+    )
+    .await;
+}
+
+/// Removes node 3 (asking node 3 itself): the group goes on with nodes 1 and 2.
+async fn remove_three(fleet: &mut Fleet) {
+    admin(fleet, 3, json!({"op": "remove_member", "id": 3})).await;
+    let members = fleet.post(1, "/internal/members", &json!({})).await;
+    let ids: Vec<u64> = members
+        .unwrap_or_default()
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m["id"].as_u64())
+        .collect();
+    assert_eq!(ids, vec![1, 2]);
+    fleet.node(3).kill9();
+    fleet.create_job(2, "job7").await;
+    for id in [1, 2] {
+        let n = poll("list_jobs answers", Duration::from_secs(5), || {
+            list_jobs(fleet, id)
+        })
+        .await;
+        assert_eq!(n, 8, "node {id}");
+    }
+    poll("8 jobs on 2 nodes", Duration::from_secs(15), || {
+        balanced_counts(fleet, 8, &[1, 2])
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn join_rebalance_drain_remove() {
+    let mut fleet = grow_to_three().await;
+    let counts = poll(
+        "6 jobs balanced over 3 nodes",
+        Duration::from_secs(15),
+        || balanced_counts(&fleet, 6, &[1, 2, 3]),
+    )
+    .await;
+    assert_eq!(counts.values().copied().collect::<Vec<_>>(), vec![2, 2, 2]);
+    create_through_follower(&fleet).await;
+    drain_three(&fleet).await;
+    remove_three(&mut fleet).await;
+    check_no_stale_apply(&fleet.applied()).unwrap_or_else(|e| panic!("{e}"));
+}
