@@ -17,13 +17,12 @@ use tokio_util::sync::CancellationToken;
 const BATCHES: usize = 16;
 const KEYS: usize = 6;
 
-async fn insert_batch(src: &ccr_syncer::doris::SqlClient) {
+async fn insert_batch(src: &ccr_syncer::doris::SqlClient, tables: &[&str]) {
     let values: Vec<String> = (1..=KEYS).map(|k| format!("({k}, 1)")).collect();
-    exec(
-        src,
-        &[&format!("INSERT INTO s.a VALUES {}", values.join(", "))],
-    )
-    .await;
+    for t in tables {
+        let sql = format!("INSERT INTO s.{t} (k, v) VALUES {}", values.join(", "));
+        exec(src, &[&sql]).await;
+    }
 }
 
 fn expected(batches: usize) -> Vec<Vec<String>> {
@@ -56,41 +55,80 @@ async fn one_life(job: &ccr_syncer::job::JobSpec, store: &Arc<MemoryCheckpoint>,
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn crash_at_every_checkpoint_loses_and_doubles_nothing() {
-    let pair = Pair::start(2, 2).await;
-    let src = sql(&pair.src);
-    let dest = sql(&pair.dest);
-    exec(&src, &[
-        "CREATE DATABASE s",
-        "CREATE TABLE s.a (k INT, v BIGINT SUM) AGGREGATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 3 PROPERTIES (\"replication_num\" = \"2\", \"binlog.enable\" = \"true\")",
-    ])
-    .await;
-    insert_batch(&src).await;
+/// Crash loop: one runner life per round, a batch per round until `BATCHES`, `ddl_at`
+/// runs one DDL mid-way; ends when every table holds exactly `BATCHES` per key.
+async fn crash_loop(pair: &Pair, job: &ccr_syncer::job::JobSpec, tables: &[&str], ddl: &str) {
+    let (src, dest) = (sql(&pair.src), sql(&pair.dest));
+    insert_batch(&src, tables).await;
     let mut batches = 1;
-    let job = job("crashy", &pair, "s", "d", "a", "a");
     let store = Arc::new(MemoryCheckpoint::new());
-    let q = "SELECT k, v FROM d.a ORDER BY k";
     for round in 0..400u64 {
         if round > 2 && batches < BATCHES {
-            insert_batch(&src).await;
+            if batches == BATCHES / 2 {
+                exec(&src, &[ddl]).await;
+            }
+            insert_batch(&src, tables).await;
             batches += 1;
         }
-        one_life(&job, &store, round).await;
+        one_life(job, &store, round).await;
         let caught_up = store
             .progress()
             .is_some_and(|p| p.sync_state.is_incremental() && p.is_done());
-        if batches == BATCHES && caught_up && try_rows(&dest, q).await == Some(expected(BATCHES)) {
-            assert_eq!(
-                rows(&src, "SELECT k, v FROM s.a ORDER BY k").await,
-                expected(BATCHES)
-            );
+        if batches == BATCHES && caught_up && converged(&dest, tables).await {
+            for t in tables {
+                let q = format!("SELECT k, v FROM s.{t} ORDER BY k");
+                assert_eq!(rows(&src, &q).await, expected(BATCHES));
+            }
             return;
         }
     }
     panic!(
-        "never converged: target {:?}, progress {:?}",
-        try_rows(&dest, q).await,
+        "never converged: progress {:?}",
         store.progress().map(|p| p.to_json())
     );
+}
+
+async fn converged(dest: &ccr_syncer::doris::SqlClient, tables: &[&str]) -> bool {
+    for t in tables {
+        let q = format!("SELECT k, v FROM d.{t} ORDER BY k");
+        if try_rows(dest, &q).await != Some(expected(BATCHES)) {
+            return false;
+        }
+    }
+    true
+}
+
+const AGG: &str = "(k INT, v BIGINT SUM) AGGREGATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 3 PROPERTIES (\"replication_num\" = \"2\", \"binlog.enable\" = \"true\")";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn table_job_crashes_lose_and_double_nothing() {
+    let pair = Pair::start(2, 2).await;
+    let src = sql(&pair.src);
+    exec(
+        &src,
+        &["CREATE DATABASE s", &format!("CREATE TABLE s.a {AGG}")],
+    )
+    .await;
+    let job = job("crashy", &pair, "s", "d", "a", "a");
+    let ddl = "ALTER TABLE s.a ADD COLUMN extra BIGINT SUM DEFAULT \"0\"";
+    crash_loop(&pair, &job, &["a"], ddl).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn db_job_crashes_lose_and_double_nothing() {
+    let pair = Pair::start(2, 2).await;
+    let src = sql(&pair.src);
+    exec(
+        &src,
+        &[
+            "CREATE DATABASE s",
+            "ALTER DATABASE s SET PROPERTIES (\"binlog.enable\" = \"true\")",
+            &format!("CREATE TABLE s.a {AGG}"),
+            &format!("CREATE TABLE s.b {AGG}"),
+        ],
+    )
+    .await;
+    let job = job("crashy_db", &pair, "s", "d", "", "");
+    let ddl = "ALTER TABLE s.b ADD COLUMN extra BIGINT SUM DEFAULT \"0\"";
+    crash_loop(&pair, &job, &["a", "b"], ddl).await;
 }

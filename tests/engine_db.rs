@@ -87,3 +87,107 @@ async fn db_job_full_sync_then_tables_come_and_go() {
     run.cancel.cancel();
     assert_eq!(run.join.await.expect("runner task"), RunnerExit::Cancelled);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn db_job_views_and_renames() {
+    let pair = Pair::start(1, 1).await;
+    let (src, dest) = (sql(&pair.src), sql(&pair.dest));
+    exec(&src, &[
+        "CREATE DATABASE s",
+        "ALTER DATABASE s SET PROPERTIES (\"binlog.enable\" = \"true\")",
+        &format!("CREATE TABLE s.r (k INT, v INT) DUPLICATE KEY(k) PARTITION BY RANGE(k) (PARTITION p1 VALUES LESS THAN (\"10\"), PARTITION p2 VALUES LESS THAN (\"20\")) DISTRIBUTED BY HASH(k) BUCKETS 1 {PROPS}"),
+        "INSERT INTO s.r VALUES (1, 1), (12, 12)",
+    ])
+    .await;
+    let cp = Arc::new(MemoryCheckpoint::new());
+    let run = start_runner(
+        &job("views", &pair, "s", "d", "", ""),
+        None,
+        cp.clone(),
+        CancellationToken::new(),
+    );
+    equal(&src, &dest, "r").await;
+    let p0 = wait_incremental(&cp, &run.status).await;
+    exec(
+        &src,
+        &[
+            "CREATE VIEW s.v1 AS SELECT k FROM s.r WHERE k > 5",
+            "CREATE VIEW s.v2 AS SELECT v FROM s.r",
+            "DROP VIEW s.v2",
+            "ALTER TABLE s.r RENAME r2",
+            "ALTER TABLE s.r2 RENAME PARTITION p2 p2b",
+            "INSERT INTO s.r2 VALUES (13, 13)",
+        ],
+    )
+    .await;
+    equal(&src, &dest, "r2").await;
+    equal(&src, &dest, "v1").await;
+    poll("v2 dropped on the target", T, || async {
+        try_rows(&dest, "SELECT * FROM d.v2")
+            .await
+            .is_none()
+            .then_some(())
+    })
+    .await;
+    let parts = |db: &str| format!("SHOW PARTITIONS FROM {db}.r2");
+    let names = |rows: Vec<Vec<String>>| rows.into_iter().map(|r| r[1].clone()).collect::<Vec<_>>();
+    assert_eq!(
+        names(rows(&src, &parts("s")).await),
+        names(rows(&dest, &parts("d")).await)
+    );
+    let p1 = wait_incremental(&cp, &run.status).await;
+    assert_eq!(p1.full_sync_start_at, p0.full_sync_start_at, "no full sync");
+    run.cancel.cancel();
+    let _ = run.join.await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn db_job_paused_backlog_applies_exactly_once() {
+    let pair = Pair::start(1, 1).await;
+    let (src, dest) = (sql(&pair.src), sql(&pair.dest));
+    let agg = "(k INT, v BIGINT SUM) AGGREGATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2";
+    exec(
+        &src,
+        &[
+            "CREATE DATABASE s",
+            "ALTER DATABASE s SET PROPERTIES (\"binlog.enable\" = \"true\")",
+            &format!("CREATE TABLE s.a {agg} {PROPS}"),
+            &format!("CREATE TABLE s.b {agg} {PROPS}"),
+        ],
+    )
+    .await;
+    let job = job("backlog", &pair, "s", "d", "", "");
+    let cp = Arc::new(MemoryCheckpoint::new());
+    let run = start_runner(&job, None, cp.clone(), CancellationToken::new());
+    wait_incremental(&cp, &run.status).await;
+    run.cancel.cancel(); // pause
+    let _ = run.join.await;
+    for _ in 0..3 {
+        exec(
+            &src,
+            &[
+                "INSERT INTO s.a (k, v) VALUES (1, 1)",
+                "INSERT INTO s.b (k, v) VALUES (1, 1)",
+            ],
+        )
+        .await;
+    }
+    exec(
+        &src,
+        &[
+            "ALTER TABLE s.a ADD COLUMN w BIGINT SUM DEFAULT \"0\"",
+            "TRUNCATE TABLE s.b",
+            "INSERT INTO s.b (k, v) VALUES (2, 1)",
+        ],
+    )
+    .await;
+    let run = start_runner(&job, cp.progress(), cp.clone(), CancellationToken::new());
+    equal(&src, &dest, "a").await;
+    equal(&src, &dest, "b").await;
+    assert_eq!(
+        rows(&dest, "SELECT k, v FROM d.a").await,
+        vec![vec!["1".to_string(), "3".to_string()]]
+    );
+    run.cancel.cancel();
+    let _ = run.join.await;
+}

@@ -98,3 +98,91 @@ async fn wait_equal_across(
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn table_job_column_changes_without_full_sync() {
+    let pair = Pair::start(1, 1).await;
+    let src = sql(&pair.src);
+    exec(&src, &[
+        "CREATE DATABASE s",
+        "CREATE TABLE s.c (k INT, a INT, b VARCHAR(8)) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2 PROPERTIES (\"replication_num\" = \"1\", \"binlog.enable\" = \"true\")",
+        "INSERT INTO s.c VALUES (1, 1, 'x')",
+    ])
+    .await;
+    let dest = sql(&pair.dest);
+    let cp = Arc::new(MemoryCheckpoint::new());
+    let run = start_runner(
+        &job("cols", &pair, "s", "d", "c", "c_alias"),
+        None,
+        cp.clone(),
+        CancellationToken::new(),
+    );
+    let (q, qd) = (
+        "SELECT * FROM s.c ORDER BY k",
+        "SELECT * FROM d.c_alias ORDER BY k",
+    );
+    wait_equal_across(&src, &dest, q, qd).await;
+    let p0 = wait_incremental(&cp, &run.status).await;
+    let steps: [&[&str]; 5] = [
+        &[
+            "ALTER TABLE s.c ADD COLUMN z INT DEFAULT \"5\"",
+            "INSERT INTO s.c VALUES (2, 2, 'y', 6)",
+        ],
+        &[
+            "ALTER TABLE s.c ADD COLUMN m INT DEFAULT \"0\" AFTER a",
+            "INSERT INTO s.c VALUES (3, 3, 9, 'w', 7)",
+        ],
+        &[
+            "ALTER TABLE s.c DROP COLUMN b",
+            "INSERT INTO s.c VALUES (4, 4, 4, 4)",
+        ],
+        &[
+            "ALTER TABLE s.c RENAME COLUMN a a2",
+            "INSERT INTO s.c VALUES (5, 5, 5, 5)",
+        ],
+        &[
+            "ALTER TABLE s.c MODIFY COLUMN z COMMENT 'zed'",
+            "ALTER TABLE s.c MODIFY COMMENT 'table c'",
+        ],
+    ];
+    for stmts in steps {
+        exec(&src, stmts).await;
+        wait_equal_across(&src, &dest, q, qd).await;
+        wait_equal_across(&src, &dest, "DESC s.c", "DESC d.c_alias").await;
+    }
+    let p1 = wait_incremental(&cp, &run.status).await;
+    assert_eq!(p1.full_sync_start_at, p0.full_sync_start_at, "no full sync");
+    run.cancel.cancel();
+    let _ = run.join.await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn existing_target_table_is_overwritten_when_allowed() {
+    let pair = Pair::start(1, 1).await;
+    let src = setup_source(&pair).await;
+    let dest = sql(&pair.dest);
+    exec(&dest, &[
+        "CREATE DATABASE d",
+        "CREATE TABLE d.t (k INT, v BIGINT SUM, r VARCHAR(16) REPLACE) AGGREGATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 3 PROPERTIES (\"replication_num\" = \"1\")",
+        "INSERT INTO d.t VALUES (100, 1, 'other')",
+    ])
+    .await;
+    let mut job = job("exists", &pair, "s", "d", "t", "t");
+    job.allow_table_exists = true;
+    let cp = Arc::new(MemoryCheckpoint::new());
+    let run = start_runner(&job, None, cp.clone(), CancellationToken::new());
+    let (q, qd) = (
+        "SELECT * FROM s.t ORDER BY k",
+        "SELECT * FROM d.t ORDER BY k",
+    );
+    wait_equal_across(&src, &dest, q, qd).await;
+    let create = rows(&dest, "SHOW CREATE TABLE d.t").await;
+    assert!(
+        create[0][1].contains("\"is_being_synced\" = \"true\""),
+        "{create:?}"
+    );
+    exec(&src, &["INSERT INTO s.t VALUES (9, 9, 'n')"]).await;
+    wait_equal_across(&src, &dest, q, qd).await;
+    run.cancel.cancel();
+    let _ = run.join.await;
+}

@@ -105,6 +105,10 @@ impl Looper {
         cmds: &mut Commands,
     ) -> EngineResult<()> {
         cmds.poll();
+        if p.sync_state.is_full_sync() {
+            // A full sync is already running: the request is fulfilled by it.
+            cmds.take_force_full_sync();
+        }
         if self.pending_save {
             job.save(p).await?;
             self.pending_save = false;

@@ -78,7 +78,16 @@ pub async fn apply(ctx: &JobCtx, p: &mut Progress, r: &UpsertRecord) -> EngineRe
     let shadow: BTreeSet<i64> = p.shadow_index_map.keys().copied().collect();
     let infos = match ingest::ingest_all(ctx, txn_id, &targets, &shadow).await {
         Ok(infos) => infos,
-        Err(e) => return Err(abort(ctx, txn_id, e).await),
+        Err(e) => {
+            // Target ids may be stale (table replaced or recreated): resolve them again.
+            if let Some(m) = p.table_mapping.as_mut() {
+                targets.iter().for_each(|t| {
+                    m.remove(&t.src_id);
+                });
+            }
+            ctx.meta.invalidate_dest_tables();
+            return Err(abort(ctx, txn_id, e).await);
+        }
     };
     data.commit_infos = infos.len();
     checkpoint(ctx, p, SubSyncState::CommitTransaction, &data).await?;
@@ -135,10 +144,20 @@ async fn select_targets(
         if contained {
             continue;
         }
-        let Some(name) = ctx.guard(table_name_by_id(&ctx.src.sql, *src_id)).await? else {
-            continue; // dropped on the source since: nothing to replicate
+        let mapped = p
+            .table_mapping
+            .as_ref()
+            .and_then(|m| m.get(src_id))
+            .copied();
+        let dest_id = match mapped {
+            Some(id) => id,
+            None => {
+                let Some(name) = ctx.guard(table_name_by_id(&ctx.src.sql, *src_id)).await? else {
+                    continue; // dropped on the source since: nothing to replicate
+                };
+                dest_id_of(ctx, p, *src_id, Some(name)).await?
+            }
         };
-        let dest_id = dest_id_of(ctx, p, *src_id, Some(name)).await?;
         out.push(Target {
             src_id: *src_id,
             dest_id,

@@ -50,6 +50,8 @@ pub struct NodeProc {
     pub join: Vec<String>,
     /// Extra environment (e.g. the address map through proxies).
     pub env: Vec<(String, String)>,
+    /// Run the dry-run stand-in runner (default) instead of the replication engine.
+    pub dry_run: bool,
     child: Option<Child>,
     starts: u32,
 }
@@ -81,12 +83,14 @@ impl NodeProc {
             .args(["--raft-port", &self.raft_port.to_string()])
             .arg("--data-dir")
             .arg(self.dir.join("data"))
-            .env("CCR_FLEET_DRY_RUN", "1")
-            .env("CCR_FLEET_DRY_RUN_LOG", apply_log)
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("clone log"))
             .stderr(log);
+        if self.dry_run {
+            cmd.env("CCR_FLEET_DRY_RUN", "1")
+                .env("CCR_FLEET_DRY_RUN_LOG", apply_log);
+        }
         if !self.join.is_empty() {
             cmd.args(["--join", &self.join.join(",")]);
         }
@@ -145,6 +149,7 @@ impl Fleet {
             dir,
             join,
             env: Vec::new(),
+            dry_run: true,
             child: None,
             starts: 0,
         };
@@ -222,9 +227,26 @@ impl Fleet {
         self.status(id).await?["leader"].as_u64()
     }
 
+    /// Keeps the temp dir (node logs, data, apply log) when the test failed.
+    pub fn keep_on_failure(&mut self) {
+        if std::thread::panicking() {
+            let tmp = std::mem::replace(&mut self.tmp, tempfile::tempdir().expect("temp dir"));
+            eprintln!("fleet test failed; logs kept in {}", tmp.keep().display());
+        }
+    }
+
     /// The apply log as `(job, node, seq)` lines, in file order.
     pub fn applied(&self) -> Vec<(String, u64, i64)> {
         read_apply_log(&self.apply_log)
+    }
+}
+
+impl Drop for Fleet {
+    fn drop(&mut self) {
+        for node in self.nodes.values_mut() {
+            node.kill9();
+        }
+        self.keep_on_failure();
     }
 }
 

@@ -25,6 +25,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+mod admin;
 mod binary;
 
 pub use crate::server::{BackendPorts, Ports};

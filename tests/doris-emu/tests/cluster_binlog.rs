@@ -359,3 +359,48 @@ fn show_create_round_trips_exotic_columns() {
     exec(&a, &mut sa, "INSERT INTO x (c, s, j, arr, f, dd, b, li) VALUES ('abc', 'text', '{\"a\":1}', '[1,2]', 1.5, 2.5, false, -5)");
     assert_eq!(column(&a, &mut sa, "SELECT * FROM v", "a"), vec!["1"]);
 }
+
+#[test]
+fn journal_replay_after_complex_ddl() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = || config(3, 20000, Some(dir.path().to_path_buf()));
+    let snapshot = |c: &doris_emu::cluster::Cluster, s: &mut doris_emu::cluster::Session| {
+        (
+            rows(c, s, "SELECT * FROM t ORDER BY id, name"),
+            column(c, s, "SHOW CREATE TABLE t", "Create Table"),
+            rows(c, s, "SHOW PARTITIONS FROM t"),
+            binlogs(c, "src"),
+            c.with_state(|st| (st.next_id, st.last_journal_id, st.tablets.len())),
+        )
+    };
+    let before = {
+        let c = doris_emu::cluster::Cluster::open(cfg()).expect("open");
+        let mut s = binlog_db(&c);
+        for sql in [
+            T,
+            "INSERT INTO t VALUES (1, 'a', 2), (12, 'b', 3)",
+            "ALTER TABLE t MODIFY COLUMN v LARGEINT",
+            "ALTER TABLE t ADD ROLLUP r (name, id)",
+            "INSERT OVERWRITE TABLE t PARTITION (p2) VALUES (13, 'c', 4)",
+            "ALTER TABLE t ADD TEMPORARY PARTITION tp VALUES LESS THAN (\"10\")",
+            "INSERT INTO t TEMPORARY PARTITION (tp) VALUES (3, 'd', 5)",
+            "ALTER TABLE t REPLACE PARTITION (p1) WITH TEMPORARY PARTITION (tp)",
+            "TRUNCATE TABLE t PARTITIONS (p2)",
+            "INSERT INTO t VALUES (14, 'e', 6)",
+            "ALTER TABLE t RENAME PARTITION p2 p22",
+        ] {
+            exec(&c, &mut s, sql);
+        }
+        snapshot(&c, &mut s)
+    };
+    let c = doris_emu::cluster::Cluster::open(cfg()).expect("reopen");
+    let mut s = doris_emu::cluster::Session::default();
+    exec(&c, &mut s, "USE src");
+    let after = snapshot(&c, &mut s);
+    assert_eq!(before.0, after.0);
+    assert_eq!(before.0, vec![vec!["3", "d", "5"], vec!["14", "e", "6"]]);
+    assert_eq!(before.1, after.1);
+    assert_eq!(before.2, after.2);
+    assert_eq!(before.3, after.3);
+    assert_eq!(before.4, after.4);
+}

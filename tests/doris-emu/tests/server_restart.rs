@@ -53,3 +53,31 @@ async fn restart_with_the_same_data_dir_keeps_data_and_backend_ids() {
         "SIGTERM must stop it gracefully"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn testing_helpers_drive_the_admin_endpoint() {
+    let bin = env!("CARGO_BIN_EXE_doris-emu").into();
+    let emu = EmuProcess::start(EmuOptions {
+        binary: Some(bin),
+        ..Default::default()
+    })
+    .expect("start");
+    emu.set_fault(r#"{"target":"sql:CREATE","times":1,"message":"nope"}"#)
+        .expect("set fault");
+    let mut conn = mysql_async::Conn::from_url(emu.mysql_url())
+        .await
+        .expect("connect");
+    let err = conn
+        .query_drop("CREATE DATABASE x")
+        .await
+        .expect_err("injected");
+    assert!(err.to_string().contains("nope"), "{err}");
+    conn.query_drop("CREATE DATABASE x")
+        .await
+        .expect("fault fired once");
+    emu.gc_binlog(Some("x")).expect("forced gc");
+    emu.gc_binlog(None).expect("forced gc of every db");
+    emu.clear_faults().expect("clear");
+    let bad = emu.admin_post("/fault", "{not json").expect("reply");
+    assert_eq!(bad.0, 400);
+}

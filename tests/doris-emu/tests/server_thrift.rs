@@ -188,3 +188,30 @@ async fn frontend_reports_the_token_and_the_bound_backend_ports() {
         .collect();
     assert_eq!(got, want);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn framed_clients_are_detected_and_answered_framed() {
+    let emu = start().await;
+    let req = TGetMasterTokenRequest {
+        user: Some("root".into()),
+        password: Some(String::new()),
+        ..Default::default()
+    };
+    let call = encode_call("getMasterToken", 7, &req).expect("encode");
+    let mut framed = (call.len() as u32).to_be_bytes().to_vec();
+    framed.extend_from_slice(&call);
+    let mut s = TcpStream::connect(("127.0.0.1", emu.ports.rpc_port))
+        .await
+        .expect("connect");
+    s.write_all(&framed).await.expect("write");
+    let mut len = [0u8; 4];
+    tokio::time::timeout(T, s.read_exact(&mut len))
+        .await
+        .expect("no hang")
+        .expect("length");
+    let mut reply = vec![0u8; u32::from_be_bytes(len) as usize];
+    s.read_exact(&mut reply).await.expect("reply");
+    let r: TGetMasterTokenResult =
+        doris_thrift::wire::decode_reply(&reply, "getMasterToken", 7).expect("decode");
+    assert_eq!(r.status.map(|st| st.status_code.0), Some(0));
+}

@@ -8,6 +8,7 @@
 
 pub mod be;
 pub mod fe;
+mod transport;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -17,15 +18,14 @@ use async_trait::async_trait;
 use doris_thrift::status::{TStatus, TStatusCode};
 use doris_thrift::thrift::protocol::TSerializable;
 use doris_thrift::wire::{
-    codec, ApplicationError, ApplicationErrorKind, Limits, MessageHeader, MessageReader,
-    TMessageType,
+    codec, ApplicationError, ApplicationErrorKind, Limits, MessageHeader, TMessageType,
 };
-use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::fault::{Faults, Injected};
+use transport::Transport;
 
 /// What to do after a call.
 pub enum Reply {
@@ -63,12 +63,18 @@ pub async fn serve(listener: TcpListener, service: Arc<dyn Dispatch>, stop: Canc
     conns.shutdown().await;
 }
 
-async fn connection(mut stream: TcpStream, service: Arc<dyn Dispatch>) {
-    let _ = stream.set_nodelay(true);
+async fn connection(stream: TcpStream, service: Arc<dyn Dispatch>) {
     let peer = stream.peer_addr().ok();
-    let mut reader = MessageReader::new(Limits::default());
+    let mut transport = match Transport::detect(stream, Limits::default()).await {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::debug!(?peer, error = %e, "thrift connection failed");
+            return;
+        }
+    };
+    tracing::debug!(?peer, framed = transport.framed(), "thrift connection");
     loop {
-        let message = match reader.read_message(&mut stream).await {
+        let message = match transport.read().await {
             Ok(Some(m)) => m,
             Ok(None) => break,
             Err(e) => {
@@ -91,12 +97,8 @@ async fn connection(mut stream: TcpStream, service: Arc<dyn Dispatch>) {
             }
         };
         match reply {
-            Reply::Message(bytes) => {
-                if stream.write_all(&bytes).await.is_err() {
-                    break;
-                }
-            }
-            Reply::Drop => break,
+            Reply::Message(bytes) if transport.write(&bytes).await.is_ok() => {}
+            Reply::Message(_) | Reply::Drop => break,
         }
     }
 }
