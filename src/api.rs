@@ -4,6 +4,8 @@
 //! with `{"success":false,"error_msg":...}`; only `/create_ccr` with an undecodable body
 //! answers HTTP 400 (plain text), as the original does.
 
+pub mod cluster;
+pub mod forward;
 mod handlers;
 mod metrics;
 mod reply;

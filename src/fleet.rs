@@ -108,6 +108,31 @@ impl FleetCore {
         })
     }
 
+    /// Waits (up to `bound`) until this node has applied everything the leader had applied
+    /// when asked: after a write that another node executed, local reads see it.
+    pub async fn catch_up_with_leader(&self, bound: Duration) {
+        let Some((leader, info)) = self.raft.leader_info() else {
+            return;
+        };
+        if leader == self.id {
+            return;
+        }
+        let path = internal::APPLIED_PATH;
+        let call = self
+            .client
+            .post::<_, internal::AppliedReply>(&info.http_addr, path, &(), bound);
+        let index = match call.await {
+            Ok(reply) => reply.applied,
+            Err(e) => {
+                tracing::debug!(node = self.id, leader, error = %e, "Leader applied index unknown.");
+                return;
+            }
+        };
+        if let Err(e) = self.raft.wait_applied(index, bound).await {
+            tracing::debug!(node = self.id, index, error = %e, "Not caught up with the leader.");
+        }
+    }
+
     /// `(leader, term)` as this node currently knows them.
     pub fn leader_and_term(&self) -> (Option<NodeId>, u64) {
         let metrics = self.raft.metrics();

@@ -4,6 +4,7 @@
 //! - [`doris`]: clients for the Doris wire protocols (FE/BE Thrift, MySQL SQL, BE HTTP).
 
 pub mod api;
+pub mod cli;
 pub mod config;
 pub mod doris;
 pub mod engine;

@@ -8,8 +8,9 @@
 //! Runners start only once this node holds its lease and has caught up with the leader.
 
 mod dry_runner;
-mod forward;
 mod join;
+mod metrics_feed;
+mod read_your_writes;
 mod start;
 
 use std::collections::BTreeMap;
@@ -32,6 +33,7 @@ use crate::fleet::reconciler::{MakeCheckpoint, RunnerHost};
 use crate::fleet::FleetCore;
 use crate::job::JobSpec;
 use crate::manager::{JobManager, RunnerFactory};
+use crate::telemetry::Metrics;
 
 /// What a node is started with.
 pub struct NodeOptions {
@@ -44,6 +46,12 @@ pub struct NodeOptions {
     /// Rewrites of peers' advertised addresses (`advertised` → `dialed`, Raft and HTTP):
     /// for NAT, or a fault-injecting proxy in tests. Default: empty.
     pub addr_map: BTreeMap<String, String>,
+    /// Where the node reports its Raft and ownership figures. Default (`None`): a new
+    /// registry, see [`NodeHandle::metrics`].
+    pub metrics: Option<Metrics>,
+    /// Bootstrap a one-node group when `join` is empty and the store is uninitialized.
+    /// `false`: wait to be added by a member (`syncerctl member add`). Default: `true`.
+    pub bootstrap: bool,
 }
 
 impl NodeOptions {
@@ -54,6 +62,8 @@ impl NodeOptions {
             runner_factory: None,
             cluster_ops: None,
             addr_map: BTreeMap::new(),
+            metrics: None,
+            bootstrap: true,
         }
     }
 }
@@ -106,6 +116,7 @@ pub struct NodeHandle {
     core: Arc<FleetCore>,
     manager: Arc<JobManager>,
     internal: InternalState,
+    metrics: Metrics,
     cancel: CancellationToken,
     tasks: Mutex<Vec<JoinHandle<()>>>,
 }
@@ -139,6 +150,16 @@ impl NodeHandle {
     /// The job manager.
     pub fn manager(&self) -> &Arc<JobManager> {
         &self.manager
+    }
+
+    /// The node's Prometheus metrics (Raft term, leader, indexes, follower lag, jobs owned).
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// The internal-endpoint state (fleet core + reconciler), e.g. for the admin API.
+    pub fn internal(&self) -> &InternalState {
+        &self.internal
     }
 
     /// The leader this node knows of, with its addresses.

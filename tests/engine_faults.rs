@@ -79,3 +79,59 @@ async fn wait_equal_pair(
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn persistent_failure_blocks_or_is_skipped_with_skip_error() {
+    let pair = Pair::start(1, 1).await;
+    let src = sql(&pair.src);
+    let dest = sql(&pair.dest);
+    exec(&src, &[
+        "CREATE DATABASE s",
+        "CREATE TABLE s.a (k INT, v BIGINT SUM) AGGREGATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 1 PROPERTIES (\"replication_num\" = \"1\", \"binlog.enable\" = \"true\")",
+        "INSERT INTO s.a VALUES (1, 1)",
+    ])
+    .await;
+    let mut job = job("skippy", &pair, "s", "d", "a", "a");
+    let cp = Arc::new(MemoryCheckpoint::new());
+    let run = start_runner(&job, None, cp.clone(), CancellationToken::new());
+    let (qs, qd) = (
+        "SELECT * FROM s.a ORDER BY k",
+        "SELECT * FROM d.a ORDER BY k",
+    );
+    wait_equal_pair(&src, &dest, qs, qd).await;
+    wait_incremental(&cp, &run.status).await;
+
+    // A permanent, non-retryable ingest failure blocks the job (bounded retries).
+    let fault = json!({"target": "ingest_binlog", "status_code": 2, "message": "broken"});
+    admin(&pair.dest, "/fault", fault).await;
+    exec(&src, &["INSERT INTO s.a VALUES (2, 1)"]).await;
+    let exit = tokio::time::timeout(T, run.join)
+        .await
+        .expect("stops")
+        .expect("task");
+    assert!(
+        matches!(exit, ccr_syncer::engine::checkpoint::RunnerExit::Blocked(_)),
+        "{exit:?}"
+    );
+
+    // With skip_error the failing binlog is skipped and later ones apply.
+    job.skip_error = true;
+    let run = start_runner(&job, cp.progress(), cp.clone(), CancellationToken::new());
+    poll("binlog skipped", T, || async {
+        let p = cp.progress()?;
+        (p.is_done() && p.prev_commit_seq > 0 && run.status.snapshot().retries == 0).then_some(())
+    })
+    .await;
+    admin(&pair.dest, "/fault/clear", json!({})).await;
+    exec(&src, &["INSERT INTO s.a VALUES (3, 1)"]).await;
+    let want = vec![
+        vec!["1".to_string(), "1".to_string()],
+        vec!["3".to_string(), "1".to_string()],
+    ];
+    poll("row 3 arrives, row 2 was skipped", T, || async {
+        (try_rows(&dest, qd).await.as_ref() == Some(&want)).then_some(())
+    })
+    .await;
+    run.cancel.cancel();
+    let _ = run.join.await;
+}

@@ -178,3 +178,127 @@ async fn db_job_replaces_a_target_table_with_another_schema() {
     run.cancel.cancel();
     let _ = run.join.await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn insert_overwrite_leaves_only_the_new_rows() {
+    let pair = Pair::start(1, 1).await;
+    let (src, dest) = (sql(&pair.src), sql(&pair.dest));
+    exec(&src, &[
+        "CREATE DATABASE s",
+        &format!("CREATE TABLE s.o (k INT, v INT) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2 {PROPS}"),
+        "INSERT INTO s.o VALUES (1, 1), (2, 2)",
+    ])
+    .await;
+    let cp = Arc::new(MemoryCheckpoint::new());
+    let run = start_runner(
+        &job("ow", &pair, "s", "d", "o", "o"),
+        None,
+        cp.clone(),
+        CancellationToken::new(),
+    );
+    let (qs, qd) = (
+        "SELECT * FROM s.o ORDER BY 1, 2",
+        "SELECT * FROM d.o ORDER BY 1, 2",
+    );
+    same(&src, &dest, qs, qd).await;
+    exec(&src, &["INSERT OVERWRITE TABLE s.o VALUES (7, 7), (8, 8)"]).await;
+    let got = same(&src, &dest, qs, qd).await;
+    assert_eq!(got.len(), 2, "{got:?}");
+    exec(&src, &["INSERT INTO s.o VALUES (9, 9)"]).await;
+    same(&src, &dest, qs, qd).await;
+    run.cancel.cancel();
+    let _ = run.join.await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_partitions_are_added_and_loaded() {
+    let pair = Pair::start(1, 1).await;
+    let (src, dest) = (sql(&pair.src), sql(&pair.dest));
+    exec(&src, &[
+        "CREATE DATABASE s",
+        &format!("CREATE TABLE s.l (k INT, c VARCHAR(8)) DUPLICATE KEY(k) PARTITION BY LIST(c) (PARTITION pa VALUES IN (\"a\"), PARTITION pb VALUES IN (\"b\", \"bb\")) DISTRIBUTED BY HASH(k) BUCKETS 1 {PROPS}"),
+        "INSERT INTO s.l VALUES (1, 'a'), (2, 'bb')",
+    ])
+    .await;
+    let cp = Arc::new(MemoryCheckpoint::new());
+    let run = start_runner(
+        &job("list", &pair, "s", "d", "l", "l"),
+        None,
+        cp.clone(),
+        CancellationToken::new(),
+    );
+    let (qs, qd) = (
+        "SELECT * FROM s.l ORDER BY 1, 2",
+        "SELECT * FROM d.l ORDER BY 1, 2",
+    );
+    same(&src, &dest, qs, qd).await;
+    exec(
+        &src,
+        &[
+            "ALTER TABLE s.l ADD PARTITION pc VALUES IN (\"c\")",
+            "INSERT INTO s.l VALUES (3, 'c'), (4, 'a')",
+        ],
+    )
+    .await;
+    same(&src, &dest, qs, qd).await;
+    assert_eq!(full_backups(&src).await, 1, "no second full sync");
+    run.cancel.cancel();
+    let _ = run.join.await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn db_job_heavy_schema_change_recopies_one_table() {
+    let pair = Pair::start(1, 1).await;
+    let (src, dest) = (sql(&pair.src), sql(&pair.dest));
+    exec(&src, &[
+        "CREATE DATABASE s",
+        "ALTER DATABASE s SET PROPERTIES (\"binlog.enable\" = \"true\")",
+        &format!("CREATE TABLE s.t (k INT, v INT) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2 {PROPS}"),
+        &format!("CREATE TABLE s.u (k INT, v INT) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 1 {PROPS}"),
+        "INSERT INTO s.t VALUES (1, 1)",
+        "INSERT INTO s.u VALUES (1, 1)",
+    ])
+    .await;
+    let cp = Arc::new(MemoryCheckpoint::new());
+    let run = start_runner(
+        &job("dbsc", &pair, "s", "d", "", ""),
+        None,
+        cp.clone(),
+        CancellationToken::new(),
+    );
+    let (qs, qd) = (
+        "SELECT * FROM s.t ORDER BY 1, 2",
+        "SELECT * FROM d.t ORDER BY 1, 2",
+    );
+    let (us, ud) = (
+        "SELECT * FROM s.u ORDER BY 1, 2",
+        "SELECT * FROM d.u ORDER BY 1, 2",
+    );
+    same(&src, &dest, qs, qd).await;
+    same(&src, &dest, us, ud).await;
+    exec(
+        &src,
+        &[
+            "ALTER TABLE s.t ADD COLUMN k0 INT KEY DEFAULT \"0\" FIRST",
+            "INSERT INTO s.t VALUES (5, 2, 2)",
+            "INSERT INTO s.u VALUES (2, 2)",
+        ],
+    )
+    .await;
+    same(&src, &dest, qs, qd).await;
+    same(&src, &dest, "DESC s.t", "DESC d.t").await;
+    same(&src, &dest, us, ud).await;
+    exec(
+        &src,
+        &[
+            "INSERT INTO s.t VALUES (6, 3, 3)",
+            "INSERT INTO s.u VALUES (3, 3)",
+        ],
+    )
+    .await;
+    same(&src, &dest, qs, qd).await;
+    same(&src, &dest, us, ud).await;
+    assert_eq!(full_backups(&src).await, 1, "no second full sync");
+    run.cancel.cancel();
+    let _ = run.join.await;
+}

@@ -136,3 +136,49 @@ async fn expired_binlog_position_triggers_a_full_sync() {
     run.cancel.cancel();
     let _ = run.join.await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreplayable_changes_block_the_job_with_a_reason() {
+    let pair = Pair::start(1, 1).await;
+    let (src, dest) = (source(&pair).await, sql(&pair.dest));
+    // A table job whose source table is renamed: blocked, not spinning.
+    let cp = Arc::new(MemoryCheckpoint::new());
+    let run = start_runner(
+        &job("ren", &pair, "s", "d", "t", "t"),
+        None,
+        cp.clone(),
+        CancellationToken::new(),
+    );
+    same(&src, &dest).await;
+    wait_incremental(&cp, &run.status).await;
+    exec(&src, &["ALTER TABLE s.t RENAME t_new"]).await;
+    let exit = tokio::time::timeout(T, run.join)
+        .await
+        .expect("runner stops")
+        .expect("task");
+    let RunnerExit::Blocked(reason) = exit else {
+        panic!("not blocked: {exit:?}")
+    };
+    assert!(reason.to_lowercase().contains("rename"), "{reason}");
+    assert_eq!(
+        cp.state()
+            .and_then(|s| s.blocked_reason().map(str::to_string)),
+        Some(reason.clone())
+    );
+    assert_eq!(run.status.snapshot().blocked_reason, Some(reason));
+
+    // A job whose source table does not exist: blocked after bounded retries.
+    let cp = Arc::new(MemoryCheckpoint::new());
+    let run = start_runner(
+        &job("missing", &pair, "s", "d", "nope", "nope"),
+        None,
+        cp.clone(),
+        CancellationToken::new(),
+    );
+    let exit = tokio::time::timeout(T, run.join)
+        .await
+        .expect("runner stops")
+        .expect("task");
+    assert!(matches!(exit, RunnerExit::Blocked(_)), "{exit:?}");
+    assert!(run.status.snapshot().retries >= 1);
+}

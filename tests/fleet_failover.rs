@@ -142,3 +142,22 @@ async fn spread_over_two(fleet: &Fleet, dead: u64) -> BTreeMap<String, u64> {
     )
     .await
 }
+
+#[tokio::test]
+async fn a_restarted_node_rejoins_with_its_data_and_gets_jobs_back() {
+    let mut fleet = three_nodes().await;
+    for i in 0..6 {
+        fleet.create_job(1, &format!("job{i}")).await;
+    }
+    spread(&fleet, 6).await;
+    let leader = fleet.leader_seen_by(1).await.unwrap_or(1);
+    let victim = [1, 2, 3].into_iter().find(|n| *n != leader).unwrap_or(2);
+    fleet.node(victim).kill9();
+    spread_over_two(&fleet, victim).await;
+    fleet.start(victim);
+    let status = fleet.wait_ready(victim).await;
+    assert_eq!(status["id"], json!(victim));
+    let owners = spread(&fleet, 6).await;
+    assert_eq!(owners.values().filter(|n| **n == victim).count(), 2);
+    check_no_stale_apply(&fleet.applied()).unwrap_or_else(|e| panic!("{e}"));
+}

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use fleet_common::{check_no_stale_apply, poll, Fleet};
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// Owned-job counts per node, once every job has an owner.
 async fn balanced_counts(
@@ -26,13 +26,6 @@ async fn balanced_counts(
     }
     let (min, max) = (counts.values().min()?, counts.values().max()?);
     (max - min <= 1).then_some(counts)
-}
-
-async fn admin(fleet: &Fleet, via: u64, op: Value) -> Value {
-    let reply = fleet.post(via, "/internal/admin", &op).await;
-    let reply = reply.unwrap_or_default();
-    assert_eq!(reply["outcome"], json!("done"), "{op} via {via}: {reply}");
-    reply
 }
 
 async fn list_jobs(fleet: &Fleet, id: u64) -> Option<usize> {
@@ -73,11 +66,28 @@ async fn create_through_follower(fleet: &Fleet) {
         .post(follower, "/job_status", &json!({"name": "job6"}))
         .await;
     assert_eq!(status.map(|s| s["success"].clone()), Some(json!(true)));
+    // Runner-bound actions on a node that does not own the job are served (forwarded).
+    let owners = fleet.owners().await;
+    let owner = owners.get("job0").copied().unwrap_or(1);
+    let other = [1, 2, 3].into_iter().find(|n| *n != owner).unwrap_or(1);
+    for path in ["/get_lag", "/force_fullsync"] {
+        let reply = fleet.post(other, path, &json!({"name": "job0"})).await;
+        assert_eq!(
+            reply.as_ref().map(|r| r["success"].clone()),
+            Some(json!(true)),
+            "{path}: {reply:?}"
+        );
+    }
 }
 
 /// Drains node 3 (through node 2): it ends up owning and running nothing.
 async fn drain_three(fleet: &Fleet) {
-    admin(fleet, 2, json!({"op": "drain", "id": 3, "draining": true})).await;
+    let reply = fleet.post(2, "/cluster/drain", &json!({"id": 3})).await;
+    assert_eq!(
+        reply.as_ref().map(|r| r["success"].clone()),
+        Some(json!(true)),
+        "{reply:?}"
+    );
     // The leader answered once the drain was committed; node 3 applies it shortly after.
     poll(
         "drained node 3 owns and runs nothing",
@@ -98,7 +108,12 @@ async fn drain_three(fleet: &Fleet) {
 
 /// Removes node 3 (asking node 3 itself): the group goes on with nodes 1 and 2.
 async fn remove_three(fleet: &mut Fleet) {
-    admin(fleet, 3, json!({"op": "remove_member", "id": 3})).await;
+    let reply = fleet.post(3, "/cluster/remove", &json!({"id": 3})).await;
+    assert_eq!(
+        reply.as_ref().map(|r| r["success"].clone()),
+        Some(json!(true)),
+        "{reply:?}"
+    );
     let members = fleet.post(1, "/internal/members", &json!({})).await;
     let ids: Vec<u64> = members
         .unwrap_or_default()
@@ -137,4 +152,40 @@ async fn join_rebalance_drain_remove() {
     drain_three(&fleet).await;
     remove_three(&mut fleet).await;
     check_no_stale_apply(&fleet.applied()).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[tokio::test]
+async fn an_operator_adds_a_waiting_node() {
+    let mut fleet = Fleet::new();
+    fleet.add(1, vec![]);
+    fleet.start(1);
+    fleet.wait_ready(1).await;
+    for i in 0..2 {
+        fleet.create_job(1, &format!("job{i}")).await;
+    }
+    let waiting = fleet.add(2, vec![]);
+    waiting
+        .env
+        .push(("CCR_FLEET_NO_BOOTSTRAP".into(), "1".into()));
+    let (raft_addr, http_addr) = (waiting.raft_addr(), waiting.http_addr());
+    fleet.start(2);
+    let status = poll(
+        "node 2 answers outside any group",
+        Duration::from_secs(20),
+        || async { fleet.status(2).await.filter(|s| s["leader"].is_null()) },
+    )
+    .await;
+    assert_eq!(status["lease_valid"], json!(false), "{status}");
+    let body = json!({"id": 2, "raft_addr": raft_addr, "http_addr": http_addr});
+    let reply = fleet.post(1, "/cluster/add_member", &body).await;
+    assert_eq!(
+        reply.as_ref().map(|r| r["success"].clone()),
+        Some(json!(true)),
+        "{reply:?}"
+    );
+    fleet.wait_ready(2).await;
+    poll("2 jobs on 2 nodes", Duration::from_secs(15), || {
+        balanced_counts(&fleet, 2, &[1, 2])
+    })
+    .await;
 }

@@ -45,6 +45,9 @@ pub trait ClusterAdmin: Send + Sync + 'static {
     async fn status(&self) -> NodeStatusView;
     /// Runs a membership operation on the leader.
     async fn admin(&self, op: AdminOp) -> Result<String, AdminError>;
+    /// What the node whose API is at `http_addr` says about itself (its
+    /// `/cluster/status`): checked before adding it.
+    async fn probe(&self, http_addr: &str) -> Result<NodeStatusView, String>;
 }
 
 /// One member as `/cluster/members` lists it.

@@ -5,7 +5,9 @@
 //! API on port 9190; restarting with the same data dir resumes everything.
 //!
 //! `CCR_FLEET_ADDR_MAP="advertised=dialed,..."` rewrites peers' advertised addresses
-//! (NAT, or a fault-injecting proxy in tests).
+//! (NAT, or a fault-injecting proxy in tests). `CCR_FLEET_NO_BOOTSTRAP=1` keeps a node
+//! with no `join` from bootstrapping its own group: it waits to be added
+//! (`syncerctl member add`).
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -17,6 +19,8 @@ use tokio_util::sync::CancellationToken;
 
 /// Environment variable with the peer address rewrites.
 const ADDR_MAP_ENV: &str = "CCR_FLEET_ADDR_MAP";
+/// Environment switch: do not bootstrap a one-node group.
+const NO_BOOTSTRAP_ENV: &str = "CCR_FLEET_NO_BOOTSTRAP";
 
 fn addr_map() -> BTreeMap<String, String> {
     let text = std::env::var(ADDR_MAP_ENV).unwrap_or_default();
@@ -70,6 +74,7 @@ async fn main() -> ExitCode {
     }
     let mut opts = NodeOptions::new(loaded.config);
     opts.addr_map = addr_map();
+    opts.bootstrap = !std::env::var(NO_BOOTSTRAP_ENV).is_ok_and(|v| v == "1" || v == "true");
     let shutdown = CancellationToken::new();
     let node = match Node::start(opts, shutdown.clone()).await {
         Ok(node) => node,

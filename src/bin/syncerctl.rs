@@ -1,5 +1,11 @@
-//! `syncerctl`: manage a syncer fleet.
+//! `syncerctl`: manage a syncer fleet (see `ccr_syncer::cli`).
 
-fn main() {
-    println!("syncerctl {}", env!("CARGO_PKG_VERSION"));
+use std::process::ExitCode;
+
+use ccr_syncer::cli::{main_with, Cli};
+use clap::Parser;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    main_with(Cli::parse()).await
 }

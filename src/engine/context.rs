@@ -41,7 +41,7 @@ impl Default for EngineOptions {
             visible_timeout: Duration::from_secs(600),
             idle_min: Duration::from_millis(20),
             idle_max: Duration::from_millis(500),
-            fatal_attempts: 6,
+            fatal_attempts: 10,
             meta_ttl: Duration::from_secs(30),
         }
     }

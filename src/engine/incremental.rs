@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use doris_thrift::frontend_service::{TBinlog, TGetBinlogRequest, TGetBinlogResult};
 use doris_thrift::status::TStatusCode;
 
+use crate::doris::DorisError;
 use crate::engine::backoff::Backoff;
 use crate::engine::context::JobCtx;
 use crate::engine::error::{EngineError, EngineResult};
@@ -36,7 +37,9 @@ pub async fn run(ctx: &JobCtx, p: &mut Progress, cmds: &mut Commands) -> EngineR
             .status
             .as_ref()
             .map_or(TStatusCode::OK, |s| s.status_code);
-        let binlogs = res.binlogs.unwrap_or_default();
+        let mut binlogs = res.binlogs.unwrap_or_default();
+        // Already applied ones (an FE answering from an older position) would spin.
+        binlogs.retain(|b| b.commit_seq.is_none_or(|s| s > p.prev_commit_seq));
         if binlogs.is_empty() {
             if code == TStatusCode::BINLOG_TOO_OLD_COMMIT_SEQ {
                 return to_full_sync(ctx, p, p.prev_commit_seq, "binlog position expired").await;
@@ -81,28 +84,41 @@ async fn forced_full_sync(
     Ok(true)
 }
 
+/// getBinlog after `prev`. Table jobs name their table by id too, so a renamed source
+/// table still resolves (and its RENAME binlog is seen).
 async fn fetch(ctx: &JobCtx, prev: i64) -> EngineResult<TGetBinlogResult> {
+    let table_id = match ctx.is_table() {
+        true => Some(ctx.src_table_id().await?),
+        false => None,
+    };
     let req = TGetBinlogRequest {
         prev_commit_seq: Some(prev),
+        table_id,
         ..Default::default()
     };
     let res = ctx
         .guard(async { Ok(ctx.src.fe.get_binlog(req).await) })
         .await?;
-    res.map_err(|e| match e.status_code() {
+    res.map_err(|e| binlog_error(ctx, e))
+}
+
+fn binlog_error(ctx: &JobCtx, e: DorisError) -> EngineError {
+    let (db, table) = (&ctx.spec.src.database, &ctx.spec.src.table);
+    match e.status_code() {
         Some(TStatusCode::BINLOG_NOT_FOUND_DB) => EngineError::fatal(format!(
-            "source database {} has no binlog (binlog disabled or db dropped?): {e}",
-            ctx.spec.src.database
+            "source database {db} has no binlog (binlog disabled or db dropped?): {e}"
         )),
         Some(TStatusCode::BINLOG_NOT_FOUND_TABLE) => EngineError::fatal(format!(
-            "source table {} has no binlog (binlog disabled or table dropped?): {e}",
-            ctx.spec.src.table
+            "source table {db}.{table} has no binlog (binlog disabled or table dropped?): {e}"
         )),
         Some(TStatusCode::BINLOG_DISABLE) => {
             EngineError::fatal(format!("binlog is disabled on the source: {e}"))
         }
+        _ if e.message_contains("unknown table") => EngineError::fatal(format!(
+            "source table {db}.{table} not found (dropped or renamed?): {e}"
+        )),
         _ => EngineError::doris("getBinlog", e),
-    })
+    }
 }
 
 async fn to_full_sync(ctx: &JobCtx, p: &mut Progress, seq: i64, why: &str) -> EngineResult<()> {
@@ -131,7 +147,10 @@ async fn apply(ctx: &JobCtx, p: &mut Progress, b: &TBinlog) -> EngineResult<()> 
         match &record {
             BinlogRecord::Upsert(r) => upsert::apply(ctx, p, r).await?,
             BinlogRecord::Dummy => return to_full_sync(ctx, p, seq, "DUMMY binlog").await,
-            other => apply_ddl::apply(ctx, p, other).await?,
+            other => {
+                let ids = b.table_ids.as_deref().unwrap_or_default();
+                apply_ddl::apply(ctx, p, other, ids).await?
+            }
         }
         if !p.sync_state.is_incremental() {
             return Ok(());

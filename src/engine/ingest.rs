@@ -168,19 +168,18 @@ pub fn plan_table(v: &MetaView<'_>, txn_id: i64, t: &Target) -> EngineResult<Vec
     Ok(out)
 }
 
-/// Source partition (by id, else range) and the target partition with the same range.
+/// Source partition (by id) and the target partition with the same range.
 fn partition_pair<'a>(
     src_t: &'a TGetMetaTableMeta,
     dest_t: &'a TGetMetaTableMeta,
     id: i64,
     range: &str,
 ) -> EngineResult<Option<(&'a TGetMetaPartitionMeta, &'a TGetMetaPartitionMeta)>> {
-    let src_parts = src_t.partitions.as_deref().unwrap_or_default();
-    let sp = src_parts
-        .iter()
-        .find(|p| p.id == Some(id))
-        .or_else(|| src_parts.iter().find(|p| p.range.as_deref() == Some(range)));
-    let Some(sp) = sp else { return Ok(None) }; // dropped on the source since
+    // A partition id the source no longer has was dropped or replaced (truncate, replace
+    // partition) since the load: its data is gone upstream too, and the binlog that
+    // removed it is replayed later. Never fall back to another partition by range.
+    let sp = src_t.partitions.iter().flatten().find(|p| p.id == Some(id));
+    let Some(sp) = sp else { return Ok(None) };
     let want = sp.range.as_deref().unwrap_or(range);
     let dp = dest_t
         .partitions

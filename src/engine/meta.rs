@@ -30,6 +30,7 @@ pub struct MetaCache {
 #[derive(Default)]
 struct CacheInner {
     src_db_id: Option<i64>,
+    src_table_id: Option<i64>,
     dest_db_id: Option<i64>,
     dest_tables: Option<BTreeMap<String, i64>>,
     src_backends: Option<(Instant, Backends)>,
@@ -152,19 +153,24 @@ impl JobCtx {
         Ok(id)
     }
 
-    /// Source table id of a table job (spec, else by name).
+    /// Source table id of a table job (spec, else by name once: ids survive renames).
     pub async fn src_table_id(&self) -> EngineResult<i64> {
         if self.spec.src.table_id > 0 {
             return Ok(self.spec.src.table_id);
         }
+        if let Some(id) = self.meta.inner.lock().src_table_id {
+            return Ok(id);
+        }
         let db = self.src_db_id().await?;
         let tables = list_tables(&self.src.sql, db).await?;
-        tables.get(&self.spec.src.table).copied().ok_or_else(|| {
+        let id = tables.get(&self.spec.src.table).copied().ok_or_else(|| {
             EngineError::Block(format!(
                 "source table {}.{} not found",
                 self.spec.src.database, self.spec.src.table
             ))
-        })
+        })?;
+        self.meta.inner.lock().src_table_id = Some(id);
+        Ok(id)
     }
 
     /// Target table ids by name (cached until invalidated).

@@ -164,6 +164,7 @@ impl Looper {
             tracing::warn!(job = %job.spec.name, seq = p.commit_seq, error = %msg, "skip_error: skipping binlog");
             p.rollback(true);
             self.fatal = 0;
+            job.status.record_success();
             return match job.save(p).await {
                 Err(EngineError::Fenced(_)) => Some(RunnerExit::Fenced),
                 _ => None,

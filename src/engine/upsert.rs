@@ -19,7 +19,9 @@
 //! In-process, an unknown commit outcome is resolved by polling SHOW TRANSACTION until
 //! VISIBLE or ABORTED (bounded); ABORTED or a still-PREPARE txn ⇒ rollback and retry.
 //! The txn id is checkpointed (IngestBinlog, CommitTransaction) for operators and so a
-//! restart knows a txn was in flight; correctness rests on the label alone.
+//! restart knows a txn was in flight; correctness rests on the label alone. The
+//! CommitTransaction checkpoint also fences: a runner that lost the job cannot save it,
+//! so it never commits behind the new owner's back.
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -134,14 +136,18 @@ async fn select_targets(
             record: rec.clone(),
         }]);
     }
+    db_targets(ctx, p, r).await
+}
+
+/// Db jobs: every table record not already contained in the last snapshot.
+async fn db_targets(ctx: &JobCtx, p: &mut Progress, r: &UpsertRecord) -> EngineResult<Vec<Target>> {
     let mut out = Vec::new();
     for (src_id, rec) in &r.table_records {
-        let contained = p
-            .table_commit_seq_map
-            .as_ref()
+        let seqs = p.table_commit_seq_map.as_ref();
+        if seqs
             .and_then(|m| m.get(src_id))
-            .is_some_and(|s| p.commit_seq <= *s);
-        if contained {
+            .is_some_and(|s| p.commit_seq <= *s)
+        {
             continue;
         }
         let mapped = p

@@ -173,6 +173,10 @@ impl FleetCore {
         if self.voters().contains(&id) {
             return Ok(format!("node {id} is already a voter"));
         }
+        if self.raft.read_state(|sm| sm.state.draining.contains(&id)) {
+            // A re-added node (drained when it was removed) takes jobs again.
+            self.drain(id, false).await?;
+        }
         self.raft.add_learner(id, info).await.map_err(err_text)?;
         self.promote(id).await?;
         Ok(format!("node {id} added as a voter"))
@@ -206,11 +210,7 @@ impl FleetCore {
             let removed = self.raft.raft().change_membership(change, false).await;
             removed.map_err(|e| e.to_string())?;
         }
-        let clear = Command::SetNodeDraining {
-            node: id,
-            draining: false,
-        };
-        self.writer.write(clear).await.map_err(|e| e.to_string())?;
+        // The draining mark stays (harmless for a non-member); a later add clears it.
         Ok(format!("node {id} removed"))
     }
 

@@ -49,6 +49,8 @@ pub enum HeartbeatReply {
     },
     /// The receiver leads but has not confirmed its quorum recently.
     NotConfirmed,
+    /// The sender is not a member of the group (e.g. removed): it must not run jobs.
+    NotMember,
 }
 
 impl FleetCore {
@@ -65,12 +67,24 @@ impl FleetCore {
         {
             return HeartbeatReply::NotConfirmed;
         }
+        if !self.is_member(node) {
+            return HeartbeatReply::NotMember;
+        }
         self.liveness.record(node);
         HeartbeatReply::Ack {
             leader: self.id,
             term,
             applied: *self.raft.applied().borrow(),
         }
+    }
+}
+
+impl FleetCore {
+    /// `true` if `node` is a voter or learner of the group as this node knows it.
+    pub fn is_member(&self, node: NodeId) -> bool {
+        let metrics = self.raft.metrics();
+        let m = metrics.borrow();
+        m.membership_config.membership().get_node(&node).is_some()
     }
 }
 

@@ -34,6 +34,15 @@ use crate::doris::Secret;
 pub const STATUS_PATH: &str = "/internal/status";
 /// Path of the member list endpoint.
 pub const MEMBERS_PATH: &str = "/internal/members";
+/// Path of the applied-index endpoint (read-your-writes after a forwarded write).
+pub const APPLIED_PATH: &str = "/internal/applied";
+
+/// The answer of `/internal/applied`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppliedReply {
+    /// The answering node's last applied log index.
+    pub applied: u64,
+}
 
 /// State of the internal endpoints.
 #[derive(Clone)]
@@ -100,6 +109,7 @@ pub fn router(state: InternalState) -> Router {
         .route(ADMIN_PATH, post(admin))
         .route(STATUS_PATH, any(status))
         .route(MEMBERS_PATH, any(members))
+        .route(APPLIED_PATH, any(applied))
         .layer(middleware::from_fn_with_state(state.clone(), auth))
         .with_state(state)
 }
@@ -155,10 +165,46 @@ async fn admin(
     })
 }
 
+async fn applied(State(s): State<InternalState>) -> Json<AppliedReply> {
+    Json(AppliedReply {
+        applied: *s.core.raft.applied().borrow(),
+    })
+}
+
 async fn status(State(s): State<InternalState>) -> Json<NodeStatus> {
     Json(s.status())
 }
 
-async fn members(State(s): State<InternalState>) -> Json<Vec<MemberView>> {
-    Json(s.core.members_view())
+/// The member list; a follower asks the leader (which alone knows last contacts) and
+/// falls back to its own view.
+async fn members(State(s): State<InternalState>, headers: HeaderMap) -> Json<Vec<MemberView>> {
+    let core = &s.core;
+    let leader = core.raft.leader_info().filter(|(id, _)| *id != core.id);
+    if let (Some((_, info)), false) = (leader, headers.contains_key(FORWARDED_HEADER)) {
+        let timeout = std::time::Duration::from_secs(2);
+        let call = core
+            .client
+            .post_forwarded(&info.http_addr, MEMBERS_PATH, &(), timeout);
+        if let Ok(list) = call.await {
+            return Json(list);
+        }
+    }
+    Json(core.members_view())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_is_required_when_configured() {
+        let token = Secret::new("t0ken");
+        let mut headers = HeaderMap::new();
+        assert!(authorized(None, &headers));
+        assert!(!authorized(Some(&token), &headers));
+        headers.insert("authorization", "Bearer wrong".parse().expect("header"));
+        assert!(!authorized(Some(&token), &headers));
+        headers.insert("authorization", "Bearer t0ken".parse().expect("header"));
+        assert!(authorized(Some(&token), &headers));
+    }
 }

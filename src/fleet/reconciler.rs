@@ -35,8 +35,9 @@ pub trait RunnerHost: Send + Sync {
     fn stop_owned(&self, name: &str);
 }
 
-/// What this node should run: job → (epoch, spec).
-pub type Desired = BTreeMap<String, (u64, serde_json::Value)>;
+/// What this node should run: job → (ownership epoch, job record version). A new version
+/// (e.g. `/update_job` changed the spec, or a resume) restarts the runner with the new spec.
+pub type Desired = BTreeMap<String, (u64, u64)>;
 
 /// The desired runners of `node` in `sm`.
 pub fn desired(sm: &StateMachineData, node: NodeId) -> Desired {
@@ -46,14 +47,14 @@ pub fn desired(sm: &StateMachineData, node: NodeId) -> Desired {
         .filter(|(_, own)| own.node == Some(node))
         .filter_map(|(name, own)| {
             let job = sm.state.job(name)?;
-            (job.state == JobState::Running).then(|| (name.clone(), (own.epoch, job.spec.clone())))
+            (job.state == JobState::Running).then(|| (name.clone(), (own.epoch, job.version)))
         })
         .collect()
 }
 
 struct Held {
     epoch: u64,
-    spec: serde_json::Value,
+    version: u64,
     revoke: CancellationToken,
 }
 
@@ -114,7 +115,7 @@ impl Reconciler {
             .iter()
             .filter(|(name, h)| {
                 want.get(*name)
-                    .is_none_or(|(epoch, spec)| *epoch != h.epoch || *spec != h.spec)
+                    .is_none_or(|(epoch, version)| *epoch != h.epoch || *version != h.version)
             })
             .map(|(name, _)| name.clone())
             .collect();
@@ -125,17 +126,21 @@ impl Reconciler {
                 tracing::info!(job = %name, epoch = h.epoch, node = self.deps.node, "Runner stopped: no longer owned here.");
             }
         }
-        for (name, (epoch, spec)) in want {
+        for (name, (epoch, version)) in want {
             if held.contains_key(&name) {
                 continue;
             }
-            if let Some(h) = self.start(&name, epoch, spec) {
+            if let Some(h) = self.start(&name, epoch, version) {
                 held.insert(name, h);
             }
         }
     }
 
-    fn start(&self, name: &str, epoch: u64, spec_json: serde_json::Value) -> Option<Held> {
+    fn start(&self, name: &str, epoch: u64, version: u64) -> Option<Held> {
+        let spec_json = self
+            .deps
+            .raft
+            .read_state(|sm| sm.state.job(name).map(|j| j.spec.clone()))?;
         let spec = match decode_spec(name, &spec_json) {
             Ok(spec) => spec,
             Err(e) => {
@@ -151,8 +156,54 @@ impl Reconciler {
         tracing::info!(job = %name, epoch, node = self.deps.node, "Runner started: job owned here.");
         Some(Held {
             epoch,
-            spec: spec_json,
+            version,
             revoke,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syncer_raft::command::Command;
+
+    fn apply(sm: &mut StateMachineData, cmd: Command) {
+        let resp = sm.state.apply(&cmd);
+        assert!(resp.is_ok(), "{cmd:?}: {resp:?}");
+    }
+
+    fn job(sm: &mut StateMachineData, name: &str, state: JobState, owner: NodeId) {
+        let create = Command::CreateJob {
+            name: name.into(),
+            spec: serde_json::json!({}),
+            state,
+            at_ms: 0,
+        };
+        apply(sm, create);
+        let assign = Command::Assign {
+            job: name.into(),
+            node: owner,
+            expect_epoch: None,
+        };
+        apply(sm, assign);
+    }
+
+    #[test]
+    fn desired_is_running_jobs_owned_here() {
+        let mut sm = StateMachineData::default();
+        job(&mut sm, "mine", JobState::Running, 1);
+        job(&mut sm, "paused", JobState::Paused, 1);
+        job(&mut sm, "theirs", JobState::Running, 2);
+        let want = desired(&sm, 1);
+        assert_eq!(want.keys().collect::<Vec<_>>(), vec!["mine"]);
+        let before = want["mine"];
+        let reassign = Command::Assign {
+            job: "mine".into(),
+            node: 1,
+            expect_epoch: None,
+        };
+        apply(&mut sm, reassign);
+        let after = desired(&sm, 1)["mine"];
+        assert_eq!(after.0, before.0 + 1, "a new epoch restarts the runner");
     }
 }

@@ -11,7 +11,9 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::{forward, join, DryRun, NodeError, NodeHandle, NodeOptions};
+use super::{join, metrics_feed, read_your_writes, DryRun, NodeError, NodeHandle, NodeOptions};
+use crate::api::cluster::{ClusterApi, FleetAdmin};
+use crate::api::forward::{FleetResolver, Forwarder};
 use crate::api::{self, ApiState};
 use crate::config::NodeConfig;
 use crate::engine::create::{ClusterOps, DorisClusterOps, NoopClusterOps};
@@ -23,6 +25,7 @@ use crate::fleet::reconciler::Reconciler;
 use crate::fleet::store::RaftJobStore;
 use crate::fleet::{heartbeat, leader_loop, FleetCore, FleetTiming};
 use crate::manager::{engine_runner_factory, JobManager, RunnerFactory};
+use crate::telemetry::Metrics;
 
 async fn bind(addr: &str, what: &str) -> Result<TcpListener, NodeError> {
     TcpListener::bind(addr)
@@ -78,8 +81,15 @@ async fn start_raft(
     })?;
     let raft = RaftNode::start_with_listener(raft_config(opts, info), listener).await?;
     let raft = Arc::new(raft);
-    if opts.config.node.join.is_empty() && raft.initialize_single(info.clone()).await? {
+    let bootstrap = opts.bootstrap && opts.config.node.join.is_empty();
+    if bootstrap && raft.initialize_single(info.clone()).await? {
         tracing::info!(node = raft.id(), "Bootstrapped a one-node group.");
+    }
+    if !bootstrap && opts.config.node.join.is_empty() {
+        tracing::info!(
+            node = raft.id(),
+            "Not bootstrapping: waiting to be added to a group."
+        );
     }
     Ok(raft)
 }
@@ -136,32 +146,51 @@ fn manager_and_reconciler(
     (manager, reconciler)
 }
 
-/// The public API, the internal routes, and forwarding of owner-bound requests.
-fn app(manager: &Arc<JobManager>, internal: &InternalState) -> axum::Router {
+/// Time limit of an API call forwarded to the leader or a job's owner.
+const FORWARD_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The public API, the `/cluster/...` admin routes and the internal routes, behind the
+/// server-side forwarding layer (leader-bound writes, owner-bound job calls).
+fn app(cfg: &NodeConfig, manager: &Arc<JobManager>, internal: &InternalState) -> axum::Router {
+    let admin = FleetAdmin::new(internal.clone(), Some(cfg.node.data_dir.clone()));
+    let cluster = ClusterApi {
+        admin: Arc::new(admin),
+        token: cfg.api.token.clone(),
+    };
+    let resolver = Arc::new(FleetResolver::new(internal.core.clone()));
+    let forwarder = Forwarder::new(resolver, FORWARD_TIMEOUT, cfg.api.max_body_bytes);
     api::router(ApiState::new(manager.clone()))
+        .merge(api::cluster::router(cluster))
         .merge(internal::router(internal.clone()))
         .layer(middleware::from_fn_with_state(
+            forwarder,
+            api::forward::forward,
+        ))
+        .layer(middleware::from_fn_with_state(
             internal.core.clone(),
-            forward::to_owner,
+            read_your_writes::layer,
         ))
 }
 
 /// Spawns the HTTP server and the fleet tasks.
 fn spawn_tasks(
+    cfg: &NodeConfig,
     http: TcpListener,
     internal: &InternalState,
     manager: &Arc<JobManager>,
     join: (NodeInfo, Vec<String>),
+    metrics: Metrics,
     cancel: &CancellationToken,
 ) -> Vec<JoinHandle<()>> {
     let core = &internal.core;
     vec![
-        spawn_http(http, app(manager, internal), cancel.clone()),
+        spawn_http(http, app(cfg, manager, internal), cancel.clone()),
         tokio::spawn(core.lease.clone().watchdog(cancel.clone())),
         tokio::spawn(heartbeat::run(core.clone(), cancel.clone())),
         tokio::spawn(leader_loop::run(core.clone(), cancel.clone())),
         tokio::spawn(internal.reconciler.clone().run(cancel.clone())),
         tokio::spawn(join::join(core.clone(), join.0, join.1, cancel.clone())),
+        tokio::spawn(metrics_feed::run(core.clone(), metrics, cancel.clone())),
     ]
 }
 
@@ -191,7 +220,19 @@ pub(super) async fn start(
         token: cfg.api.token.clone(),
     };
     let join = (info.clone(), cfg.node.join.clone());
-    let tasks = spawn_tasks(http, &internal, &manager, join, &cancel);
+    let metrics = opts
+        .metrics
+        .clone()
+        .unwrap_or_else(|| Metrics::new(cfg.node.id));
+    let tasks = spawn_tasks(
+        cfg,
+        http,
+        &internal,
+        &manager,
+        join,
+        metrics.clone(),
+        &cancel,
+    );
     tracing::info!(node = core.id, http = %info.http_addr, raft = %info.raft_addr, "Node started.");
     Ok(NodeHandle {
         info,
@@ -199,6 +240,7 @@ pub(super) async fn start(
         core,
         manager,
         internal,
+        metrics,
         cancel,
         tasks: Mutex::new(tasks),
     })

@@ -16,10 +16,27 @@ use serde_json::{json, Value};
 /// The node binary built by cargo for these tests.
 pub const BIN: &str = env!("CARGO_BIN_EXE_ccr-syncer");
 
-/// A port that was free a moment ago.
+/// A port that is free now, chosen below the kernel's ephemeral range (32768+) so that
+/// no outgoing connection or `bind(:0)` (e.g. a test proxy) can take it before the node
+/// process binds it; random so parallel tests rarely pick the same one.
 pub fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    l.local_addr().expect("local addr").port()
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::OnceLock;
+    static SEED: OnceLock<u64> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let seed = *SEED.get_or_init(|| {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+        let nanos = now.map(|d| d.subsec_nanos()).unwrap_or(0) as u64;
+        nanos ^ u64::from(std::process::id()).wrapping_mul(7919)
+    });
+    for _ in 0..12_000 {
+        let n = NEXT.fetch_add(1, Ordering::SeqCst);
+        let port = 20_000 + ((seed + n) % 12_000) as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port in 20000..32000");
 }
 
 /// Polls `f` every 50 ms until it yields `Some`, or panics after `timeout` naming `what`.

@@ -8,11 +8,16 @@ use openraft::ServerState;
 use syncer_raft::{NodeId, NodeInfo};
 
 use super::{ClusterAdmin, NodeStatusView};
+use crate::api::forward::root_cause;
 use crate::fleet::admin::{AdminError, AdminOp, MemberView};
 use crate::fleet::internal::{InternalState, MEMBERS_PATH};
 
 /// Time limit for asking the leader for its member view (last contact lives there).
 const LEADER_VIEW_TIMEOUT: Duration = Duration::from_secs(2);
+/// Time limit for asking a node about to be added who it is.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
+/// The status endpoint of a node.
+const STATUS_PATH: &str = "/cluster/status";
 /// Most directory entries visited to size the data dir (keeps `/cluster/status` cheap).
 const MAX_DIR_ENTRIES: usize = 10_000;
 
@@ -21,12 +26,21 @@ const MAX_DIR_ENTRIES: usize = 10_000;
 pub struct FleetAdmin {
     internal: InternalState,
     data_dir: Option<PathBuf>,
+    probe_http: reqwest::Client,
 }
 
 impl FleetAdmin {
     /// Admin over `internal`; `data_dir` is reported (and sized) by `/cluster/status`.
     pub fn new(internal: InternalState, data_dir: Option<PathBuf>) -> Self {
-        Self { internal, data_dir }
+        let probe_http = reqwest::Client::builder()
+            .connect_timeout(PROBE_TIMEOUT)
+            .build()
+            .unwrap_or_default();
+        Self {
+            internal,
+            data_dir,
+            probe_http,
+        }
     }
 
     /// The leader's member view (with last contact), if another node leads and answers.
@@ -138,4 +152,28 @@ impl ClusterAdmin for FleetAdmin {
     async fn admin(&self, op: AdminOp) -> Result<String, AdminError> {
         self.internal.core.admin(op).await
     }
+
+    async fn probe(&self, http_addr: &str) -> Result<NodeStatusView, String> {
+        let dial = self.internal.core.client.dial_addr(http_addr);
+        let mut req = self
+            .probe_http
+            .post(format!("http://{dial}{STATUS_PATH}"))
+            .timeout(PROBE_TIMEOUT);
+        if let Some(token) = &self.internal.token {
+            req = req.bearer_auth(token.expose());
+        }
+        let resp = req.send().await.map_err(|e| root_cause(&e))?;
+        let status = resp.status();
+        let body = resp.bytes().await.map_err(|e| root_cause(&e))?;
+        match serde_json::from_slice::<StatusReply>(&body) {
+            Ok(r) => Ok(r.status),
+            Err(_) => Err(format!("HTTP {status}: not a syncer node status")),
+        }
+    }
+}
+
+/// The answer of `/cluster/status`.
+#[derive(serde::Deserialize)]
+struct StatusReply {
+    status: NodeStatusView,
 }

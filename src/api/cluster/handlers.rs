@@ -147,8 +147,14 @@ fn add_op(body: &Bytes, members: &[MemberView]) -> Result<AdminOp, String> {
             ));
         }
     }
-    if let Some(m) = members.iter().find(|m| m.id != id && m.raft_addr == b.raft_addr) {
-        return Err(format!("raft address {} is used by node {}", b.raft_addr, m.id));
+    if let Some(m) = members
+        .iter()
+        .find(|m| m.id != id && m.raft_addr == b.raft_addr)
+    {
+        return Err(format!(
+            "raft address {} is used by node {}",
+            b.raft_addr, m.id
+        ));
     }
     Ok(AdminOp::AddMember {
         id,
@@ -173,9 +179,54 @@ async fn run_op(
     }
 }
 
-/// `POST /cluster/add_member {id, raft_addr, http_addr}`.
+/// `POST /cluster/add_member {id, raft_addr, http_addr}`: the node must answer at its HTTP
+/// address with the same id and be outside any group, so a typo or a node that
+/// bootstrapped its own group is refused before the membership changes.
 pub(super) async fn add_member(State(s): State<ClusterApi>, body: Bytes) -> Response {
-    run_op(&s, &body, add_op).await
+    let members = match members_in_group(&s).await {
+        Ok(m) => m,
+        Err(resp) => return resp,
+    };
+    let op = match add_op(&body, &members) {
+        Ok(op) => op,
+        Err(e) => return err(e, json!({})),
+    };
+    if let Err(e) = check_new_node(&s, &op, &members).await {
+        return err(e, json!({}));
+    }
+    op_reply(s.admin.admin(op).await)
+}
+
+/// Checks a node about to be added (nothing to check when it is a member already).
+async fn check_new_node(
+    s: &ClusterApi,
+    op: &AdminOp,
+    members: &[MemberView],
+) -> Result<(), String> {
+    let AdminOp::AddMember { id, http_addr, .. } = op else {
+        return Ok(());
+    };
+    if members.iter().any(|m| m.id == *id) {
+        return Ok(());
+    }
+    let st = s.admin.probe(http_addr).await.map_err(|e| {
+        format!(
+            "cannot add node {id}: its API at {http_addr} does not answer ({e}); start it first"
+        )
+    })?;
+    if st.id != *id {
+        return Err(format!(
+            "cannot add node {id}: the node at {http_addr} is node {}",
+            st.id
+        ));
+    }
+    if st.in_group {
+        return Err(format!(
+            "cannot add node {id}: it already belongs to a group (it bootstrapped its own \
+             or kept an old membership); restart it with an empty data dir and --join"
+        ));
+    }
+    Ok(())
 }
 
 /// The member with `id` from an `{id}` body.

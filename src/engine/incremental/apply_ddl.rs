@@ -2,28 +2,31 @@
 //! the target (already-applied errors count as success: a crash between apply and
 //! checkpoint replays the binlog).
 
+use std::collections::BTreeMap;
+
 use crate::doris::DorisError;
 use crate::engine::context::JobCtx;
 use crate::engine::ddl::{self, DdlContext, DdlDecision, ShadowIndexUpdate};
 use crate::engine::error::{EngineError, EngineResult};
+use crate::engine::meta::table_name_by_id;
 use crate::engine::partial_sync;
 use crate::engine::records::BinlogRecord;
 use crate::job::Progress;
 
 /// Plans and applies `record` (binlog `p.commit_seq`).
-pub async fn apply(ctx: &JobCtx, p: &mut Progress, record: &BinlogRecord) -> EngineResult<()> {
+pub async fn apply(
+    ctx: &JobCtx,
+    p: &mut Progress,
+    record: &BinlogRecord,
+    table_ids: &[i64],
+) -> EngineResult<()> {
     if let BinlogRecord::AlterJob(r) = record {
-        match ddl::shadow_index_update(r) {
-            ShadowIndexUpdate::Add(m) => p.shadow_index_map.extend(m),
-            ShadowIndexUpdate::Remove(ids) => ids.iter().for_each(|id| {
-                p.shadow_index_map.remove(id);
-            }),
-            ShadowIndexUpdate::None => {}
-        }
+        update_shadow_indexes(p, ddl::shadow_index_update(r));
     }
-    let decision = ddl::plan(&ddl_context(ctx), record);
+    let dc = ddl_context(ctx, p, table_ids).await?;
+    let decision = ddl::plan(&dc, record);
     match decision {
-        DdlDecision::Execute(stmts) => execute(ctx, p, record, &stmts).await,
+        DdlDecision::Execute(stmts) => execute(ctx, p, record, &dc, &stmts).await,
         DdlDecision::Skip(why) => {
             tracing::info!(job = %ctx.spec.name, seq = p.commit_seq, %why, "binlog skipped");
             Ok(())
@@ -49,31 +52,73 @@ pub async fn apply(ctx: &JobCtx, p: &mut Progress, record: &BinlogRecord) -> Eng
     }
 }
 
-fn ddl_context(ctx: &JobCtx) -> DdlContext {
-    DdlContext {
+/// Shadow indexes of running schema changes are not replicated by UPSERTs.
+fn update_shadow_indexes(p: &mut Progress, update: ShadowIndexUpdate) {
+    match update {
+        ShadowIndexUpdate::Add(m) => p.shadow_index_map.extend(m),
+        ShadowIndexUpdate::Remove(ids) => ids.iter().for_each(|id| {
+            p.shadow_index_map.remove(id);
+        }),
+        ShadowIndexUpdate::None => {}
+    }
+}
+
+/// The planner's view of the job; db jobs also get the target name of every table the
+/// binlog touches (from `table_mapping`, else the source name, which db jobs keep).
+async fn ddl_context(ctx: &JobCtx, p: &Progress, table_ids: &[i64]) -> EngineResult<DdlContext> {
+    let mut dc = DdlContext {
         sync_type: ctx.sync_type(),
         src_db: ctx.spec.src.database.clone(),
         dest_db: ctx.spec.dest.database.clone(),
         src_table: ctx.spec.src.table.clone(),
         dest_table: ctx.spec.dest.table.clone(),
         dest_names: Default::default(),
+    };
+    if ctx.is_table() || table_ids.is_empty() {
+        return Ok(dc);
     }
+    let by_id: BTreeMap<i64, String> = ctx
+        .dest_tables()
+        .await?
+        .into_iter()
+        .map(|(n, id)| (id, n))
+        .collect();
+    for src_id in table_ids {
+        let mapped = p.table_mapping.as_ref().and_then(|m| m.get(src_id));
+        let name = match mapped.and_then(|d| by_id.get(d)) {
+            Some(n) => Some(n.clone()),
+            None => ctx.guard(table_name_by_id(&ctx.src.sql, *src_id)).await?,
+        };
+        if let Some(n) = name {
+            dc.dest_names.insert(*src_id, n);
+        }
+    }
+    Ok(dc)
 }
 
 async fn execute(
     ctx: &JobCtx,
     p: &mut Progress,
     record: &BinlogRecord,
+    dc: &DdlContext,
     stmts: &[String],
 ) -> EngineResult<()> {
+    // Checkpoint first (commit_seq = this binlog, not done): a runner that lost the job
+    // is fenced here instead of replaying a DDL late, behind the new owner's back.
+    ctx.save(p).await?;
     for stmt in stmts {
-        exec_one(ctx, record, stmt).await?;
+        exec_one(ctx, record, dc, stmt).await?;
     }
     ctx.meta.invalidate_dest_tables();
     update_mapping(ctx, p, record).await
 }
 
-async fn exec_one(ctx: &JobCtx, record: &BinlogRecord, stmt: &str) -> EngineResult<()> {
+async fn exec_one(
+    ctx: &JobCtx,
+    record: &BinlogRecord,
+    dc: &DdlContext,
+    stmt: &str,
+) -> EngineResult<()> {
     tracing::info!(job = %ctx.spec.name, sql = %first_words(stmt), "replaying DDL");
     let res = ctx
         .guard(async { Ok(ctx.dest.sql_db.exec(stmt).await) })
@@ -85,8 +130,8 @@ async fn exec_one(ctx: &JobCtx, record: &BinlogRecord, stmt: &str) -> EngineResu
         return Ok(());
     }
     if let (true, BinlogRecord::DropTable(r)) = (ddl::is_not_table_error(&msg), record) {
-        let view = ddl::drop_view_statement(&ddl_context(ctx), r)
-            .map_err(|e| EngineError::fatal(e.to_string()))?;
+        let view =
+            ddl::drop_view_statement(dc, r).map_err(|e| EngineError::fatal(e.to_string()))?;
         return ctx
             .guard(async { ctx.dest.sql_db.exec(&view).await.map_err(ddl_error) })
             .await

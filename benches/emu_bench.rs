@@ -1,0 +1,288 @@
+//! doris-emu throughput benchmark (not a test: `harness = false`, no timing assertions).
+//!
+//! `cargo bench --bench emu_bench -- [--seconds N] [--connections C] [--repl-txns T]`
+//! (or `scripts/bench-emu.sh`, which builds the release emulator first). Measures against
+//! release `doris-emu` processes (`target/release/doris-emu`, or `$DORIS_EMU_BIN`):
+//! a. single-row INSERT load transactions/s over MySQL, 1 and C connections, with the
+//!    emulator's CPU time, so commits/s per core can be stated;
+//! b. one replicated transaction through the raw RPC sequence (getBinlog → beginTxn →
+//!    ingest_binlog per tablet → commitTxn) between two emulators: the floor the engine
+//!    benchmark compares against.
+
+#[path = "emu_bench/insert.rs"]
+mod insert;
+#[path = "emu_bench/repl.rs"]
+mod repl;
+#[path = "emu_bench/setup.rs"]
+mod setup;
+#[path = "emu_bench/stats.rs"]
+mod stats;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use doris_emu::testing::{EmuOptions, EmuProcess};
+
+use stats::{cpu_delta, cpu_seconds, emu_pid, load_average, us, Latencies};
+
+/// Command-line options.
+struct Args {
+    seconds: f64,
+    connections: usize,
+    repl_txns: usize,
+}
+
+fn parse_args() -> anyhow::Result<Args> {
+    let mut args = Args {
+        seconds: 5.0,
+        connections: 4,
+        repl_txns: 1000,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| it.next().with_context(|| format!("{name} needs a value"));
+        match a.as_str() {
+            "--seconds" => args.seconds = value("--seconds")?.parse()?,
+            "--connections" => args.connections = value("--connections")?.parse()?,
+            "--repl-txns" => args.repl_txns = value("--repl-txns")?.parse()?,
+            // cargo bench passes --bench to harness=false targets.
+            "--bench" => {}
+            other => bail!("unknown argument {other} (--seconds N --connections C --repl-txns T)"),
+        }
+    }
+    if args.seconds <= 0.0 || args.connections == 0 {
+        bail!("--seconds and --connections must be positive");
+    }
+    Ok(args)
+}
+
+fn emu_binary() -> anyhow::Result<PathBuf> {
+    let path = std::env::var_os("DORIS_EMU_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/doris-emu")
+        });
+    if !path.is_file() {
+        bail!(
+            "{} not found: run `cargo build --release -p doris-emu` (scripts/bench-emu.sh does)",
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> anyhow::Result<()> {
+    let args = parse_args()?;
+    let binary = emu_binary()?;
+    println!("doris-emu benchmark — binary {}", binary.display());
+    println!(
+        "cores: {}   load average at start: {}",
+        cores(),
+        load_average()
+    );
+    bench_inserts(&binary, &args).await?;
+    bench_replication(&binary, &args).await?;
+    println!("\nload average at end: {}", load_average());
+    Ok(())
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}
+
+async fn bench_inserts(binary: &Path, args: &Args) -> anyhow::Result<()> {
+    let emu = EmuProcess::start(EmuOptions {
+        binary: Some(binary.to_path_buf()),
+        ..Default::default()
+    })?;
+    let pid = emu_pid(emu.data_dir());
+    let url = emu.mysql_url();
+    insert::create_table(&url).await?;
+    // Warm-up: connection setup, allocator and page cache.
+    let warm = insert::run(&url, pid, 1, 0.5, 900_000_000_000).await?;
+    let mut runs = Vec::new();
+    for (i, c) in [1, args.connections].into_iter().enumerate() {
+        runs.push(insert::run(&url, pid, c, args.seconds, (i as i64) * 100_000_000_000).await?);
+    }
+    let expected = warm.commits + runs.iter().map(|r| r.commits).sum::<usize>();
+    let t = Instant::now();
+    let rows = insert::count_rows(&url).await?;
+    if rows != expected as i64 {
+        bail!("table has {rows} rows after {expected} committed single-row inserts");
+    }
+    let count_time = t.elapsed();
+    println!(
+        "\n## a. single-row INSERT transactions over MySQL (UNIQUE KEY, binlog on, 3 buckets, \
+         1 BE, {} s each; emulator pid {})",
+        args.seconds,
+        pid.map_or("?".into(), |p| p.to_string())
+    );
+    println!(
+        "{:>5} {:>9} {:>11} {:>9} {:>9} {:>9} {:>10} {:>14} {:>11}",
+        "conns",
+        "commits",
+        "commits/s",
+        "p50 µs",
+        "p99 µs",
+        "emu cpu",
+        "emu cores",
+        "commits/cpu-s",
+        "client cpu"
+    );
+    for r in &runs {
+        let secs = r.elapsed.as_secs_f64();
+        println!(
+            "{:>5} {:>9} {:>11.0} {:>9.0} {:>9.0} {:>8.2}s {:>10.2} {:>14.0} {:>10.2}s",
+            r.connections,
+            r.commits,
+            r.rate(),
+            us(r.lat.pct(50.0)),
+            us(r.lat.pct(99.0)),
+            r.emu_cpu,
+            r.emu_cpu / secs,
+            r.per_core(),
+            r.client_cpu
+        );
+    }
+    println!(
+        "check: SELECT COUNT(*) = {rows} = statements committed (took {:.0} ms); emulator RSS \
+         after the runs: {}",
+        count_time.as_secs_f64() * 1e3,
+        pid.map_or("?".into(), stats::rss)
+    );
+    Ok(())
+}
+
+async fn bench_replication(binary: &Path, args: &Args) -> anyhow::Result<()> {
+    let src = setup::Side::start(binary, 10_000, 1)?;
+    let dst = setup::Side::start(binary, 50_000, 1)?;
+    setup::create_source_table(&src).await?;
+    let src_table = src.table_id().await?;
+    let mut prev = setup::full_copy(&src, &dst, src_table).await?;
+    let ids = (
+        src.db_id().await?,
+        src_table,
+        dst.db_id().await?,
+        dst.table_id().await?,
+    );
+    let t = Instant::now();
+    insert::insert_n(
+        &src.emu.mysql_url(),
+        setup::DB,
+        setup::TABLE,
+        args.repl_txns,
+    )
+    .await?;
+    let load_time = t.elapsed();
+
+    let pids = (emu_pid(src.emu.data_dir()), emu_pid(dst.emu.data_dir()));
+    let cpu0 = (pids.0.and_then(cpu_seconds), pids.1.and_then(cpu_seconds));
+    let me0 = cpu_seconds(std::process::id());
+    let mut lp = repl::ReplLoop::new(&src.fe, &dst.fe, ids);
+    let mut per_txn = Vec::with_capacity(args.repl_txns);
+    let start = Instant::now();
+    loop {
+        let t = Instant::now();
+        let Some((seq, applied)) = lp.step(prev).await? else {
+            break;
+        };
+        prev = seq;
+        if applied {
+            per_txn.push(t.elapsed());
+        }
+    }
+    let elapsed = start.elapsed();
+    let cpu = (
+        cpu_delta(cpu0.0, pids.0.and_then(cpu_seconds)),
+        cpu_delta(cpu0.1, pids.1.and_then(cpu_seconds)),
+    );
+    let client = cpu_delta(me0, cpu_seconds(std::process::id()));
+    check_rows(&src, &dst).await?;
+    print_replication(
+        args,
+        load_time,
+        elapsed,
+        Latencies::new(per_txn),
+        &lp.times,
+        cpu,
+        client,
+    );
+    Ok(())
+}
+
+/// The target must hold exactly the source's rows (a benchmark of a broken loop is no floor).
+async fn check_rows(src: &setup::Side, dst: &setup::Side) -> anyhow::Result<()> {
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM `{}`.`{}`",
+        setup::DB,
+        setup::TABLE
+    );
+    let count = |rows: Vec<ccr_syncer::doris::SqlRow>| -> anyhow::Result<i64> {
+        Ok(rows.first().context("count row")?.get_i64("n")?)
+    };
+    let (s, d) = (
+        count(src.sql.query(&sql).await?)?,
+        count(dst.sql.query(&sql).await?)?,
+    );
+    if s != d {
+        bail!("target has {d} rows, source {s}: replication loop is broken");
+    }
+    Ok(())
+}
+
+fn print_replication(
+    args: &Args,
+    load_time: Duration,
+    elapsed: Duration,
+    lat: Latencies,
+    times: &repl::RpcTimes,
+    cpu: (f64, f64),
+    client: f64,
+) {
+    println!(
+        "\n## b. replicated transactions through the raw RPC sequence ({} source single-row \
+         inserts, loaded in {:.2} s; UNIQUE KEY, 3 buckets, 1 BE each side)",
+        args.repl_txns,
+        load_time.as_secs_f64()
+    );
+    let n = lat.count();
+    println!(
+        "replicated txns: {n} in {:.2} s = {:.0} txns/s   per txn: p50 {:.0} µs  p99 {:.0} µs  \
+         mean {:.0} µs",
+        elapsed.as_secs_f64(),
+        n as f64 / elapsed.as_secs_f64(),
+        us(lat.pct(50.0)),
+        us(lat.pct(99.0)),
+        us(lat.mean())
+    );
+    println!(
+        "cpu during the loop: source emu {:.2} s, target emu {:.2} s, bench client {:.2} s",
+        cpu.0, cpu.1, client
+    );
+    println!(
+        "{:<34} {:>7} {:>9} {:>9} {:>9}",
+        "rpc", "calls", "mean µs", "p50 µs", "p99 µs"
+    );
+    let rows: [(&str, &Vec<Duration>); 5] = [
+        ("getBinlog (source FE)", &times.get_binlog),
+        ("beginTxn (target FE)", &times.begin_txn),
+        ("ingest_binlog (target BE, per tablet)", &times.ingest),
+        ("commitTxn (target FE)", &times.commit_txn),
+        ("getMeta+getBackendMeta (once)", &times.get_meta),
+    ];
+    for (name, samples) in rows {
+        let l = Latencies::new(samples.clone());
+        println!(
+            "{:<34} {:>7} {:>9.0} {:>9.0} {:>9.0}",
+            name,
+            l.count(),
+            us(l.mean()),
+            us(l.pct(50.0)),
+            us(l.pct(99.0))
+        );
+    }
+}
