@@ -121,33 +121,7 @@ async fn bench_inserts(binary: &Path, args: &Args) -> anyhow::Result<()> {
         args.seconds,
         pid.map_or("?".into(), |p| p.to_string())
     );
-    println!(
-        "{:>5} {:>9} {:>11} {:>9} {:>9} {:>9} {:>10} {:>14} {:>11}",
-        "conns",
-        "commits",
-        "commits/s",
-        "p50 µs",
-        "p99 µs",
-        "emu cpu",
-        "emu cores",
-        "commits/cpu-s",
-        "client cpu"
-    );
-    for r in &runs {
-        let secs = r.elapsed.as_secs_f64();
-        println!(
-            "{:>5} {:>9} {:>11.0} {:>9.0} {:>9.0} {:>8.2}s {:>10.2} {:>14.0} {:>10.2}s",
-            r.connections,
-            r.commits,
-            r.rate(),
-            us(r.lat.pct(50.0)),
-            us(r.lat.pct(99.0)),
-            r.emu_cpu,
-            r.emu_cpu / secs,
-            r.per_core(),
-            r.client_cpu
-        );
-    }
+    insert::print_runs(&runs);
     println!(
         "check: SELECT COUNT(*) = {rows} = statements committed (took {:.0} ms); emulator RSS \
          after the runs: {}",
@@ -162,7 +136,7 @@ async fn bench_replication(binary: &Path, args: &Args) -> anyhow::Result<()> {
     let dst = setup::Side::start(binary, 50_000, 1)?;
     setup::create_source_table(&src).await?;
     let src_table = src.table_id().await?;
-    let mut prev = setup::full_copy(&src, &dst, src_table).await?;
+    let prev = setup::full_copy(&src, &dst, src_table).await?;
     let ids = (
         src.db_id().await?,
         src_table,
@@ -183,34 +157,15 @@ async fn bench_replication(binary: &Path, args: &Args) -> anyhow::Result<()> {
     let cpu0 = (pids.0.and_then(cpu_seconds), pids.1.and_then(cpu_seconds));
     let me0 = cpu_seconds(std::process::id());
     let mut lp = repl::ReplLoop::new(&src.fe, &dst.fe, ids);
-    let mut per_txn = Vec::with_capacity(args.repl_txns);
-    let start = Instant::now();
-    loop {
-        let t = Instant::now();
-        let Some((seq, applied)) = lp.step(prev).await? else {
-            break;
-        };
-        prev = seq;
-        if applied {
-            per_txn.push(t.elapsed());
-        }
-    }
-    let elapsed = start.elapsed();
+    let run = lp.catch_up(prev).await?;
     let cpu = (
         cpu_delta(cpu0.0, pids.0.and_then(cpu_seconds)),
         cpu_delta(cpu0.1, pids.1.and_then(cpu_seconds)),
     );
     let client = cpu_delta(me0, cpu_seconds(std::process::id()));
     check_rows(&src, &dst).await?;
-    print_replication(
-        args,
-        load_time,
-        elapsed,
-        Latencies::new(per_txn),
-        &lp.times,
-        cpu,
-        client,
-    );
+    print_replication(args, load_time, &run, cpu, client);
+    lp.times.print();
     Ok(())
 }
 
@@ -237,9 +192,7 @@ async fn check_rows(src: &setup::Side, dst: &setup::Side) -> anyhow::Result<()> 
 fn print_replication(
     args: &Args,
     load_time: Duration,
-    elapsed: Duration,
-    lat: Latencies,
-    times: &repl::RpcTimes,
+    run: &repl::CatchUp,
     cpu: (f64, f64),
     client: f64,
 ) {
@@ -249,40 +202,20 @@ fn print_replication(
         args.repl_txns,
         load_time.as_secs_f64()
     );
-    let n = lat.count();
+    let lat = Latencies::new(run.per_txn.clone());
+    let secs = run.elapsed.as_secs_f64();
     println!(
-        "replicated txns: {n} in {:.2} s = {:.0} txns/s   per txn: p50 {:.0} µs  p99 {:.0} µs  \
-         mean {:.0} µs",
-        elapsed.as_secs_f64(),
-        n as f64 / elapsed.as_secs_f64(),
+        "replicated txns: {} in {secs:.2} s = {:.0} txns/s   per txn: p50 {:.0} µs  \
+         p99 {:.0} µs  mean {:.0} µs",
+        lat.count(),
+        lat.count() as f64 / secs,
         us(lat.pct(50.0)),
         us(lat.pct(99.0)),
         us(lat.mean())
     );
     println!(
-        "cpu during the loop: source emu {:.2} s, target emu {:.2} s, bench client {:.2} s",
-        cpu.0, cpu.1, client
+        "caught up at commit seq {}; cpu during the loop: source emu {:.2} s, target emu \
+         {:.2} s, bench client {:.2} s",
+        run.last_seq, cpu.0, cpu.1, client
     );
-    println!(
-        "{:<34} {:>7} {:>9} {:>9} {:>9}",
-        "rpc", "calls", "mean µs", "p50 µs", "p99 µs"
-    );
-    let rows: [(&str, &Vec<Duration>); 5] = [
-        ("getBinlog (source FE)", &times.get_binlog),
-        ("beginTxn (target FE)", &times.begin_txn),
-        ("ingest_binlog (target BE, per tablet)", &times.ingest),
-        ("commitTxn (target FE)", &times.commit_txn),
-        ("getMeta+getBackendMeta (once)", &times.get_meta),
-    ];
-    for (name, samples) in rows {
-        let l = Latencies::new(samples.clone());
-        println!(
-            "{:<34} {:>7} {:>9.0} {:>9.0} {:>9.0}",
-            name,
-            l.count(),
-            us(l.mean()),
-            us(l.pct(50.0)),
-            us(l.pct(99.0))
-        );
-    }
 }

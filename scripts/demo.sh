@@ -86,6 +86,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   if [ "$rc" -ne 0 ]; then
+    echo "$PROG: FAILED (exit $rc) during step $STEP" >&2
     for log in "$WORK"/*.log "$WORK"/cluster/*.log; do
       [ -f "$log" ] && { echo "--- last lines of $log" >&2; tail -n 15 "$log" >&2; }
     done
@@ -110,7 +111,7 @@ trap 'exit 130' INT TERM
 http_port() { echo $((BASE_PORT + 100 * ($1 - 1))); }
 node_pid() { cat "$WORK/cluster/node$1.pid" 2>/dev/null; }
 node_alive() { kill -0 "$(node_pid "$1")" 2>/dev/null; }
-emu_port() { grep -o "\"$2\":[0-9]*" "$WORK/$1.ports" | head -n 1 | cut -d: -f2; }
+emu_port() { sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p" "$WORK/$1.ports"; }
 sql() { MYSQL_PWD="" mysql -h 127.0.0.1 -P "$1" -u root --batch --skip-column-names -e "$2"; }
 src_sql() { echo "source> $1"; sql "$SRC_Q" "$1" || fail "source SQL failed: $1"; }
 
@@ -133,7 +134,8 @@ post() {
   local url
   url="http://127.0.0.1:$(api_port)/$1"
   echo "\$ curl -X POST -H \"Content-Type: application/json\" -d '$2' $url"
-  curl -sS --max-time 10 -X POST -H "Content-Type: application/json" -d "$2" "$url"
+  curl -sS --max-time 10 -X POST -H "Content-Type: application/json" -d "$2" "$url" ||
+    fail "POST $url failed"
   echo
 }
 
@@ -165,17 +167,19 @@ wait_synced() {
 show_target() {
   local t
   for t in demo.orders demo.events demo_copy.events; do
-    echo "target $t:"; rows "$DST_Q" "$t" | sed 's/^/  /'
+    echo "target $t:"
+    rows "$DST_Q" "$t" | sed 's/^/  /' || fail "cannot read $t on the target"
   done
 }
 
 # Node (1..3) that owns job $1 by a live node's /cluster/status; fails when none.
 owner_of() {
-  local i
+  local i status
   for i in 1 2 3; do
     node_alive "$i" || continue
-    curl -sS --max-time 2 "http://127.0.0.1:$(http_port "$i")/cluster/status" 2>/dev/null |
-      grep -q "\"jobs_owned\":\[[^]]*\"$1\"" && { echo "$i"; return 0; }
+    status="$(curl -sS --max-time 2 "http://127.0.0.1:$(http_port "$i")/cluster/status" \
+      2>/dev/null)" || continue
+    if [[ "$status" =~ \"jobs_owned\":\[[^]]*\"$1\" ]]; then echo "$i"; return 0; fi
   done
   return 1
 }
@@ -185,6 +189,9 @@ members() { "$BIN_DIR/syncerctl" --endpoint "127.0.0.1:$(api_port)" member list;
 
 # --- the demo ---------------------------------------------------------------------------
 step "Build"
+if ! command -v mysql >/dev/null || ! command -v curl >/dev/null; then
+  "$ROOT/scripts/install-deps.sh"
+fi
 if [ "$BUILD" -eq 1 ]; then
   [ "$BIN_DIR" = "$ROOT/target/release" ] || fail "set --no-build with CCR_SYNCER_BIN_DIR"
   (cd "$ROOT" && cargo build --release -p ccr-syncer -p doris-emu --bins)
@@ -234,13 +241,15 @@ show_target
 
 step "Kill -9 the node that owns demo_db"
 wait_until "$TIMEOUT" "an owner of demo_db" has_owner demo_db
-OWNER="$(owner_of demo_db)"
+OWNER="$(owner_of demo_db)" || fail "demo_db lost its owner"
 echo "demo_db is owned by node $OWNER (pid $(node_pid "$OWNER")); kill -9"
+KILLED_AT="$(date +%s%N)"
 kill -9 "$(node_pid "$OWNER")"
 
 step "The job moves to another node"
 wait_until "$TIMEOUT" "demo_db to move off node $OWNER" moved_from "$OWNER" demo_db
-echo "demo_db is now owned by node $(owner_of demo_db)"
+echo "demo_db is now owned by node $(owner_of demo_db)," \
+  "$(( ($(date +%s%N) - KILLED_AT) / 1000000 )) ms after the kill"
 members || true
 
 step "New rows still arrive on the target"

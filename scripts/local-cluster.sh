@@ -108,11 +108,12 @@ ensure_binaries() {
 
 # Prints the pid in $1 if it is a live ccr-syncer process (guards against pid reuse).
 live_pid() {
-  local pid
+  local pid cmdline
   [ -f "$1" ] || return 1
   pid="$(cat "$1")"
   is_uint "$pid" && kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q ccr-syncer || return 1
+  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  [[ "$cmdline" == *ccr-syncer* ]] || return 1
   echo "$pid"
 }
 
@@ -121,7 +122,7 @@ voter_count() {
   local url body
   url="http://127.0.0.1:$(http_port 1)"
   body="$(api_get "$url/cluster/members" 2>/dev/null || true)"
-  grep -o '"role":"voter"' <<<"$body" | wc -l | tr -d ' '
+  { grep -o '"role":"voter"' <<<"$body" || true; } | wc -l | tr -d ' '
 }
 
 # GET with the API token of $CCR_SYNCER_API_TOKEN, if set (kept out of `ps`).
@@ -224,9 +225,9 @@ cmd_status() {
   . "$DIR/cluster.env"
   for ((i = 1; i <= NODES; i++)); do
     pid="$(live_pid "$DIR/node$i.pid" || echo "-")"
-    health="$(curl -sS --max-time 2 -w ' (HTTP %{http_code})' \
-      "http://127.0.0.1:$(http_port "$i")/health" 2>&1 || true)"
-    echo "node $i: pid $pid, http 127.0.0.1:$(http_port "$i"), /health: ${health:-<empty>}"
+    health="$(curl -s --max-time 2 -w ' (HTTP %{http_code})' \
+      "http://127.0.0.1:$(http_port "$i")/health")" || health="unreachable"
+    echo "node $i: pid $pid, http 127.0.0.1:$(http_port "$i"), /health: $health"
   done
   for ((i = 1; i <= NODES; i++)); do
     live_pid "$DIR/node$i.pid" >/dev/null || continue

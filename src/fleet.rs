@@ -87,6 +87,8 @@ pub struct FleetCore {
     pub liveness: Liveness,
     /// Timing.
     pub timing: FleetTiming,
+    /// Serializes membership operations on the leader (Raft allows one change at a time).
+    pub(crate) membership_lock: tokio::sync::Mutex<()>,
 }
 
 impl FleetCore {
@@ -105,6 +107,7 @@ impl FleetCore {
             lease: Lease::new(timing.lease),
             liveness: Liveness::new(),
             timing,
+            membership_lock: tokio::sync::Mutex::new(()),
         })
     }
 

@@ -114,73 +114,49 @@ async fn refuse_bad_adds(fleet: &mut Fleet, via: &str) {
     fleet.nodes.remove(&4);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn f2_membership_with_syncerctl() {
-    let mut fleet = Fleet::new();
-    fleet.add(1, vec![]);
-    fleet.start(1);
-    fleet.wait_ready(1).await;
-    let a1 = fleet.addr(1);
-    fleet.create_job(1, "job0").await;
-    fleet.create_job(1, "job1").await;
-    let (r2, h2) = start_unjoined(&mut fleet, 2);
-    let (r3, h3) = start_unjoined(&mut fleet, 3);
-
-    // A node outside any group says so, with a non-zero exit.
-    // (Polled: the process may not listen yet.)
-    for addr in [&h2, &h3] {
+/// Both unjoined nodes answer, and say they are outside any group (exit 1).
+async fn outside_any_group(addrs: [&str; 2]) {
+    for addr in addrs {
+        // Polled: the process may not listen yet.
         let run = poll("an unjoined node answering", WAIT, || async {
             let run = ctl(addr, &["member", "list"]).await;
             (!run.stderr.contains("cannot reach")).then_some(run)
         })
         .await;
         assert_eq!(run.code, 1, "{run:?}");
-        assert!(
-            run.stderr.contains("not a member of any group"),
-            "{}",
-            run.stderr
-        );
+        let msg = &run.stderr;
+        assert!(msg.contains("not a member of any group"), "{msg}");
     }
+}
 
-    let stop = Arc::new(AtomicBool::new(false));
-    let prober = spawn_prober(vec![a1.clone(), h2.clone(), h3.clone()], stop.clone());
-
+/// Adds nodes 2 and 3 (the second through a follower: forwarded to the leader) and
+/// waits for three voters and two jobs balanced over them; job → owner.
+async fn grow(fleet: &mut Fleet, new: [(String, String); 2]) -> BTreeMap<String, u64> {
+    let a1 = fleet.addr(1);
+    let [(r2, h2), (r3, h3)] = new;
     ok(&a1, &["member", "add", "2", &r2, &h2]).await;
     fleet.wait_ready(2).await;
-    // The third node is added through a follower: forwarded to the leader server-side.
-    let follower = if fleet.leader_seen_by(1).await == Some(1) {
-        &h2
-    } else {
-        &a1
-    };
+    let leader_is_1 = fleet.leader_seen_by(1).await == Some(1);
+    let follower = if leader_is_1 { &h2 } else { &a1 };
     ok(follower, &["member", "add", "3", &r3, &h3]).await;
     fleet.wait_ready(3).await;
-
-    refuse_bad_adds(&mut fleet, &a1).await;
-
+    refuse_bad_adds(fleet, &a1).await;
     let list = poll("three voters", WAIT, || async {
         let m = members(&h3).await?;
         (m.len() == 3 && m.values().all(|v| v["role"] == "voter")).then_some(m)
     })
     .await;
     assert_eq!(list.values().filter(|m| m["is_leader"] == true).count(), 1);
-    let owners = poll("two jobs balanced over three nodes", WAIT, || {
-        balanced(&fleet, 2, &[1, 2, 3])
-    })
-    .await;
+    let balanced3 = || balanced(fleet, 2, &[1, 2, 3]);
+    poll("two jobs balanced over three nodes", WAIT, balanced3).await
+}
 
-    // Drain and remove a follower that owns a job (balanced: at least one does).
-    let leader = fleet.leader_seen_by(1).await.expect("leader known");
-    let victim = *owners
-        .values()
-        .find(|n| **n != leader)
-        .expect("a follower owns a job");
-    let rest: Vec<u64> = [1, 2, 3].into_iter().filter(|n| *n != victim).collect();
-    let via = fleet.addr(rest[0]);
+/// Drains `victim` through `via`, then removes it through itself (forwarded).
+async fn drain_and_remove(fleet: &Fleet, victim: u64, via: &str, rest: &[u64]) {
     let id = victim.to_string();
-    ok(&via, &["drain", &id]).await;
+    ok(via, &["drain", &id]).await;
     // The leader's view right after the drain returns; the node's replica follows.
-    let m = members(&via).await.expect("member list");
+    let m = members(via).await.expect("member list");
     assert_eq!(
         m[&victim]["jobs_owned"], 0,
         "drained node owns nothing: {m:?}"
@@ -192,18 +168,19 @@ async fn f2_membership_with_syncerctl() {
     })
     .await;
     poll("jobs on the remaining nodes", WAIT, || {
-        balanced(&fleet, 2, &rest)
+        balanced(fleet, 2, rest)
     })
     .await;
-
     ok(&fleet.addr(victim), &["member", "remove", &id]).await;
     poll("two members left", WAIT, || async {
-        let m = members(&via).await?;
+        let m = members(via).await?;
         (m.len() == 2 && !m.contains_key(&victim)).then_some(())
     })
     .await;
+}
 
-    // The two-node group keeps working: a write through each remaining node.
+/// The two-node group keeps working: job writes through each remaining node.
+async fn still_works(fleet: &Fleet, rest: &[u64], via: &str) {
     for (i, n) in rest.iter().enumerate() {
         let addr = fleet.addr(*n);
         let file = fleet.tmp.path().join(format!("new{i}.json"));
@@ -213,14 +190,40 @@ async fn f2_membership_with_syncerctl() {
         ok(&addr, &["job", "pause", "job0"]).await;
         ok(&addr, &["job", "resume", "job0"]).await;
     }
-    poll("four jobs on two nodes", WAIT, || {
-        balanced(&fleet, 4, &rest)
-    })
-    .await;
-    let table = ok(&via, &["member", "list"]).await.stdout;
+    poll("four jobs on two nodes", WAIT, || balanced(fleet, 4, rest)).await;
+    let table = ok(via, &["member", "list"]).await.stdout;
     assert!(table.starts_with("ID  RAFT ADDR"), "{table}");
-    let run = ok(&via, &["job", "list"]).await;
-    assert_eq!(run.stdout, "NAME\njob0\njob1\nnew0\nnew1\n");
+    let run = ok(via, &["--json", "job", "list"]).await;
+    let v: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(v["jobs"], json!(["job0", "job1", "new0", "new1"]));
+    let table = ok(via, &["job", "list"]).await.stdout;
+    assert!(table.starts_with("NAME  STATE    OWNER"), "{table}");
+    assert_eq!(table.lines().count(), 5, "{table}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn f2_membership_with_syncerctl() {
+    let mut fleet = Fleet::new();
+    fleet.add(1, vec![]);
+    fleet.start(1);
+    fleet.wait_ready(1).await;
+    fleet.create_job(1, "job0").await;
+    fleet.create_job(1, "job1").await;
+    let new = [start_unjoined(&mut fleet, 2), start_unjoined(&mut fleet, 3)];
+    outside_any_group([&new[0].1, &new[1].1]).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let all = vec![fleet.addr(1), new[0].1.clone(), new[1].1.clone()];
+    let prober = spawn_prober(all, stop.clone());
+
+    let owners = grow(&mut fleet, new).await;
+    // Drain and remove a follower that owns a job (balanced: at least one does).
+    let leader = fleet.leader_seen_by(1).await.expect("leader known");
+    let victim = owners.values().find(|n| **n != leader);
+    let victim = *victim.expect("a follower owns a job");
+    let rest: Vec<u64> = [1, 2, 3].into_iter().filter(|n| *n != victim).collect();
+    let via = fleet.addr(rest[0]);
+    drain_and_remove(&fleet, victim, &via, &rest).await;
+    still_works(&fleet, &rest, &via).await;
 
     stop.store(true, Ordering::SeqCst);
     let failures = prober.await.expect("prober");

@@ -95,15 +95,20 @@ fn demo_replicates_and_survives_the_owner_being_killed() {
     ] {
         assert!(stdout.contains(needle), "missing `{needle}` in:\n{stdout}");
     }
+    check_nothing_left(dir.path());
+}
+
+/// The emulators and nodes the demo started are gone.
+fn check_nothing_left(dir: &std::path::Path) {
     for side in ["src", "dst"] {
-        let pid = std::fs::read_to_string(dir.path().join(format!("{side}.pid"))).expect("pid");
+        let pid = std::fs::read_to_string(dir.join(format!("{side}.pid"))).expect("pid");
         let alive = std::path::Path::new(&format!("/proc/{}", pid.trim())).exists();
         assert!(
             !alive,
             "doris-emu {side} (pid {pid}) still running after the demo"
         );
     }
-    let left = std::fs::read_dir(dir.path().join("cluster")).expect("cluster dir");
+    let left = std::fs::read_dir(dir.join("cluster")).expect("cluster dir");
     let pids = left
         .filter_map(Result::ok)
         .filter(|e| e.path().extension().is_some_and(|x| x == "pid"));

@@ -173,6 +173,53 @@ fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
     args.get(i + 1).map(String::as_str)
 }
 
+/// Every `--flag` of the service is in `doris-emu --help`, and the whole command line
+/// parses (clap reaches the trailing `--help` only when everything before it is valid).
+fn check_emu_flags(svc: &Service, help: &str) {
+    let name = &svc.name;
+    for word in svc.command.iter().filter(|w| w.starts_with("--")) {
+        assert!(
+            help.contains(&format!("{word} ")),
+            "{name}: doris-emu has no {word}"
+        );
+    }
+    let out = Command::new(emu_bin())
+        .args(&svc.command)
+        .arg("--help")
+        .output();
+    let out = out.expect("run doris-emu");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{name}: {stderr}");
+}
+
+/// Host, data volume, health check and published port agree with the flags.
+fn check_emu_wiring(svc: &Service, named_volumes: &[String]) {
+    let (name, cmd) = (svc.name.as_str(), &svc.command);
+    assert_eq!(svc.profiles, ["demo"], "{name}: only in the demo profile");
+    assert_eq!(flag(cmd, "--host"), Some(name), "{name}: --host");
+    let data = flag(cmd, "--data-dir").expect("--data-dir");
+    let mounted = svc
+        .volumes
+        .iter()
+        .any(|(s, t)| t == data && named_volumes.contains(s));
+    assert!(mounted, "{name}: no named volume at {data}");
+    let (host, port, path) = health_url(svc);
+    assert_eq!((host.as_str(), path.as_str()), (name, "/health"), "{name}");
+    assert_eq!(
+        Some(port.to_string().as_str()),
+        flag(cmd, "--admin-port"),
+        "{name}"
+    );
+    for (_, inside) in &svc.ports {
+        let query = flag(cmd, "--query-port");
+        assert_eq!(
+            Some(inside.to_string().as_str()),
+            query,
+            "{name}: published port"
+        );
+    }
+}
+
 #[test]
 fn doris_emu_services_use_flags_the_emulator_has() {
     let c = compose();
@@ -188,51 +235,7 @@ fn doris_emu_services_use_flags_the_emulator_has() {
         .expect("doris-emu --help");
     let help = String::from_utf8_lossy(&help.stdout).into_owned();
     for svc in emus {
-        let name = &svc.name;
-        assert_eq!(svc.profiles, ["demo"], "{name}: only in the demo profile");
-        for word in svc.command.iter().filter(|w| w.starts_with("--")) {
-            assert!(
-                help.contains(&format!("{word} ")),
-                "{name}: doris-emu has no {word}"
-            );
-        }
-        // Parses every value too: clap stops at the trailing --help only if all before it parse.
-        let out = Command::new(emu_bin())
-            .args(&svc.command)
-            .arg("--help")
-            .output();
-        let out = out.expect("run doris-emu");
-        assert!(
-            out.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let cmd = &svc.command;
-        assert_eq!(flag(cmd, "--host"), Some(name.as_str()), "{name}: --host");
-        let data = flag(cmd, "--data-dir").expect("--data-dir");
-        assert!(
-            svc.volumes
-                .iter()
-                .any(|(s, t)| t == data && c.volumes.contains(s)),
-            "{name}"
-        );
-        let (host, port, path) = health_url(svc);
-        assert_eq!(
-            (host.as_str(), path.as_str()),
-            (name.as_str(), "/health"),
-            "{name}"
-        );
-        assert_eq!(
-            Some(port.to_string().as_str()),
-            flag(cmd, "--admin-port"),
-            "{name}"
-        );
-        for (_, inside) in &svc.ports {
-            assert_eq!(
-                Some(inside.to_string().as_str()),
-                flag(cmd, "--query-port"),
-                "{name}"
-            );
-        }
+        check_emu_flags(svc, &help);
+        check_emu_wiring(svc, &c.volumes);
     }
 }

@@ -66,6 +66,12 @@ fn compose_nodes() -> BTreeMap<u64, (NodeConfig, Vec<String>)> {
     nodes
 }
 
+/// The ports of a node's join addresses.
+fn join_ports(c: &NodeConfig) -> Vec<String> {
+    let port = |a: &String| a.rsplit(':').next().unwrap_or("").to_string();
+    c.node.join.iter().map(port).collect()
+}
+
 #[test]
 fn runs_the_compose_topology_with_the_same_flags() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -101,15 +107,8 @@ fn runs_the_compose_topology_with_the_same_flags() {
             );
         }
         // Both join the same node (by its HTTP port), or both bootstrap.
-        let joins = |c: &NodeConfig| -> Vec<String> {
-            c.node
-                .join
-                .iter()
-                .map(|a| a.rsplit(':').next().unwrap_or("").into())
-                .collect()
-        };
-        assert_eq!(joins(&local), joins(cfg), "{line}");
-        if let Some(port) = joins(cfg).first() {
+        assert_eq!(join_ports(&local), join_ports(cfg), "{line}");
+        if let Some(port) = join_ports(cfg).first() {
             assert_eq!(port, &http_of(1).to_string(), "joiners join node 1");
         }
     }
@@ -143,33 +142,37 @@ fn up_status_down_round_trip() {
     let status = script(&[&["status"], &common[..]].concat());
     let stopped = down(&["--stop-timeout", "15"]);
     assert_eq!(again.status.code(), Some(1), "second up must refuse");
-    assert!(
-        text(&again.stderr).contains("already running"),
-        "{}",
-        text(&again.stderr)
-    );
+    let again_err = text(&again.stderr);
+    assert!(again_err.contains("already running"), "{again_err}");
+    check_status(&status);
+    check_down(&stopped, dir.path());
+}
+
+/// `status`: each node's pid and healthy /health, then three voters.
+fn check_status(status: &Output) {
     let st = text(&status.stdout);
-    assert_eq!(
-        status.status.code(),
-        Some(0),
-        "status: {st}{}",
-        text(&status.stderr)
-    );
+    let err = text(&status.stderr);
+    assert_eq!(status.status.code(), Some(0), "status: {st}{err}");
     for i in 1..=3 {
         assert!(st.contains(&format!("node {i}: pid ")), "{st}");
     }
+    let voters = st
+        .lines()
+        .filter(|l| l.split_whitespace().nth(3) == Some("voter"));
+    assert_eq!(voters.count(), 3, "member list shows three voters: {st}");
     assert_eq!(
         st.matches("(HTTP 200)").count(),
         3,
         "three healthy nodes: {st}"
     );
+}
+
+/// `down`: every node stopped, no pid file left.
+fn check_down(stopped: &Output, dir: &std::path::Path) {
     assert_eq!(stopped.status.code(), Some(0), "{}", text(&stopped.stderr));
-    assert!(
-        text(&stopped.stdout).contains("3 node(s) stopped"),
-        "{}",
-        text(&stopped.stdout)
-    );
-    let leftover = std::fs::read_dir(dir.path())
+    let out = text(&stopped.stdout);
+    assert!(out.contains("3 node(s) stopped"), "{out}");
+    let leftover = std::fs::read_dir(dir)
         .expect("dir")
         .filter_map(Result::ok)
         .filter(|e| e.file_name().to_string_lossy().ends_with(".pid"))

@@ -132,3 +132,51 @@ async fn db_job_crashes_lose_and_double_nothing() {
     let ddl = "ALTER TABLE s.b ADD COLUMN extra BIGINT SUM DEFAULT \"0\"";
     crash_loop(&pair, &job, &["a", "b"], ddl).await;
 }
+
+/// Every checkpoint of the full sync, crashed just before or just after it is stored,
+/// then resumed: the target ends equal with every row exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn full_sync_resumes_from_every_checkpoint() {
+    let pair = Pair::start(2, 2).await;
+    let (src, dest) = (sql(&pair.src), sql(&pair.dest));
+    exec(
+        &src,
+        &["CREATE DATABASE s", &format!("CREATE TABLE s.a {AGG}")],
+    )
+    .await;
+    insert_batch(&src, &["a"]).await;
+    for (i, (after, refuse)) in (1..=6u64).flat_map(|n| [(n, false), (n, true)]).enumerate() {
+        let dest_db = format!("d{i}");
+        let job = job(&format!("fs{i}"), &pair, "s", &dest_db, "a", "a");
+        let store = Arc::new(MemoryCheckpoint::new());
+        let cancel = CancellationToken::new();
+        let cp = Arc::new(CrashAfter {
+            inner: store.clone(),
+            after,
+            delay: Duration::ZERO,
+            refuse,
+            cancel: cancel.clone(),
+            saves: AtomicU64::new(0),
+        });
+        let run = start_runner(&job, None, cp, cancel.clone());
+        let first = tokio::time::timeout(Duration::from_secs(30), run.join).await;
+        assert!(first.is_ok(), "crash {after}/{refuse} did not happen");
+        let run = start_runner(
+            &job,
+            store.progress(),
+            store.clone(),
+            CancellationToken::new(),
+        );
+        insert_batch(&src, &["a"]).await;
+        let q = format!("SELECT k, v FROM {dest_db}.a ORDER BY k");
+        let want = rows(&src, "SELECT k, v FROM s.a ORDER BY k").await;
+        poll(
+            &format!("job fs{i} converges"),
+            Duration::from_secs(60),
+            || async { (try_rows(&dest, &q).await.as_ref() == Some(&want)).then_some(()) },
+        )
+        .await;
+        run.cancel.cancel();
+        let _ = run.join.await;
+    }
+}

@@ -75,12 +75,17 @@ async fn run(
     pace: Option<Duration>,
 ) -> (usize, Vec<Duration>) {
     let until = Instant::now() + RUN;
-    let tasks = jobs.iter().cloned().map(|(job, epoch)| {
+    let n = jobs.len().max(1) as u32;
+    let tasks = jobs.iter().cloned().enumerate().map(|(i, (job, epoch))| {
         let batcher = batcher.clone();
         tokio::spawn(async move {
             let mut lat = Vec::new();
             let mut seq = 0u64;
-            let mut tick = pace.map(tokio::time::interval);
+            // Spread the savers' phases evenly: runners are not synchronized.
+            let mut tick = pace.map(|p| {
+                let start = tokio::time::Instant::now() + p * (i as u32) / n;
+                tokio::time::interval_at(start, p)
+            });
             while Instant::now() < until {
                 if let Some(tick) = tick.as_mut() {
                     tick.tick().await;

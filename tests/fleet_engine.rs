@@ -1,7 +1,8 @@
-//! F1 failover with the real replication engine: three node processes, six table jobs
-//! between two `doris-emu` processes, a steady insert stream, kill -9 of the node owning the
-//! most jobs → its jobs resume on the survivors, the targets end equal with every row
-//! exactly once (SUM columns would double on a double apply), and no full sync is redone.
+//! F1 and F3 with the real replication engine: three node processes, six table jobs
+//! between two `doris-emu` processes, a steady insert stream; kill -9 (F1) or cut off from
+//! the other nodes (F3, through fault-injecting proxies) the node owning the most jobs →
+//! its jobs resume on the other nodes, the targets end equal with every row exactly once
+//! (SUM columns would double on a double apply), and no full sync is redone.
 
 mod fleet_common;
 
@@ -12,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use ccr_syncer::doris::{ClusterSpec, SqlClient, SqlOptions, SqlRow};
 use doris_emu::testing::{EmuOptions, EmuProcess};
+use fleet_common::proxy::{proxied_fleet, set_isolated};
 use fleet_common::{poll, Fleet};
 use serde_json::{json, Value};
 
@@ -147,34 +149,30 @@ async fn victim(fleet: &Fleet) -> u64 {
         .map_or(1, |(n, _)| *n)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn f1_kill_the_busiest_owner_under_a_steady_stream() {
-    let (src_emu, src) = emu(20_000).await;
-    let (dst_emu, dst) = emu(40_000).await;
-    setup_source(&src).await;
-    let mut fleet = engine_fleet().await;
+/// Creates the six jobs through node 1 and waits for their full syncs.
+async fn create_jobs(
+    fleet: &Fleet,
+    src: (&EmuProcess, &SqlClient),
+    dst: (&EmuProcess, &SqlClient),
+) {
     for i in 0..JOBS {
-        let body = json!({"name": format!("f1_j{i}"), "src": side(&src_emu, &format!("t{i}")),
-                          "dest": side(&dst_emu, &format!("t{i}"))});
+        let body = json!({"name": format!("f1_j{i}"), "src": side(src.0, &format!("t{i}")),
+                          "dest": side(dst.0, &format!("t{i}"))});
         let reply = fleet.post(1, "/create_ccr", &body).await;
         assert_eq!(reply, Some(json!({"success": true})), "create f1_j{i}");
     }
     poll("full syncs done", Duration::from_secs(120), || {
-        all_equal(&src, &dst)
+        all_equal(src.1, dst.1)
     })
     .await;
-    let x = victim(&fleet).await;
-    let survivor = [1, 2, 3].into_iter().find(|n| *n != x).unwrap_or(1);
-    let marks = full_sync_marks(&fleet, survivor)
-        .await
-        .expect("progress readable");
+}
 
-    let stop = Arc::new(AtomicBool::new(false));
-    let stream = tokio::spawn(insert_stream(src.clone(), stop.clone()));
+/// Kills node `x` while the stream flows; returns when its jobs have new owners.
+async fn kill_mid_stream(fleet: &mut Fleet, x: u64, dst: &SqlClient) -> Instant {
     poll(
         "the stream flows to the target",
         Duration::from_secs(30),
-        || async { (rows(&dst, 0).await?.len() > 3).then_some(()) },
+        || async { (rows(dst, 0).await?.len() > 3).then_some(()) },
     )
     .await;
     let killed = Instant::now();
@@ -192,6 +190,24 @@ async fn f1_kill_the_busiest_owner_under_a_steady_stream() {
         "node {x} killed; jobs reassigned after {:?}",
         killed.elapsed()
     );
+    killed
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn f1_kill_the_busiest_owner_under_a_steady_stream() {
+    let (src_emu, src) = emu(20_000).await;
+    let (dst_emu, dst) = emu(40_000).await;
+    setup_source(&src).await;
+    let mut fleet = engine_fleet().await;
+    create_jobs(&fleet, (&src_emu, &src), (&dst_emu, &dst)).await;
+    let x = victim(&fleet).await;
+    let survivor = [1, 2, 3].into_iter().find(|n| *n != x).unwrap_or(1);
+    let marks = full_sync_marks(&fleet, survivor)
+        .await
+        .expect("progress readable");
+    let stop = Arc::new(AtomicBool::new(false));
+    let stream = tokio::spawn(insert_stream(src.clone(), stop.clone()));
+    let killed = kill_mid_stream(&mut fleet, x, &dst).await;
     stop.store(true, Ordering::SeqCst);
     let rounds = stream.await.expect("stream task");
     poll(
@@ -204,6 +220,77 @@ async fn f1_kill_the_busiest_owner_under_a_steady_stream() {
         "{rounds} rounds replicated exactly once after {:?}",
         killed.elapsed()
     );
+    let after = full_sync_marks(&fleet, survivor)
+        .await
+        .expect("progress readable");
+    assert_eq!(after, marks, "no job redid a full sync");
+}
+
+/// Cuts node `x` off while the stream flows; returns when it has self-fenced and the other
+/// nodes own all jobs.
+async fn cut_mid_stream(
+    fleet: &Fleet,
+    links: &fleet_common::proxy::Links,
+    x: u64,
+    dst: &SqlClient,
+) {
+    poll(
+        "the stream flows to the target",
+        Duration::from_secs(30),
+        || async { (rows(dst, 0).await?.len() > 3).then_some(()) },
+    )
+    .await;
+    let cut = Instant::now();
+    set_isolated(links, x, true);
+    poll(
+        "the cut-off owner self-fences",
+        Duration::from_secs(5),
+        || async {
+            let s = fleet.status(x).await?;
+            (s["lease_valid"] == json!(false) && s["runners"] == json!({})).then_some(())
+        },
+    )
+    .await;
+    eprintln!("node {x} self-fenced after {:?}", cut.elapsed());
+    let others: Vec<u64> = [1, 2, 3].into_iter().filter(|n| *n != x).collect();
+    poll(
+        "the other nodes own every job",
+        Duration::from_secs(15),
+        || async {
+            let owners = fleet.owners_seen_by(&others).await;
+            (owners.len() == JOBS).then_some(())
+        },
+    )
+    .await;
+    eprintln!("jobs of node {x} reassigned after {:?}", cut.elapsed());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn f3_cut_off_the_busiest_owner_under_a_steady_stream() {
+    let (src_emu, src) = emu(20_000).await;
+    let (dst_emu, dst) = emu(40_000).await;
+    setup_source(&src).await;
+    let (fleet, links) = proxied_fleet(false).await;
+    create_jobs(&fleet, (&src_emu, &src), (&dst_emu, &dst)).await;
+    let x = victim(&fleet).await;
+    let survivor = [1, 2, 3].into_iter().find(|n| *n != x).unwrap_or(1);
+    let marks = full_sync_marks(&fleet, survivor)
+        .await
+        .expect("progress readable");
+    let stop = Arc::new(AtomicBool::new(false));
+    let stream = tokio::spawn(insert_stream(src.clone(), stop.clone()));
+    cut_mid_stream(&fleet, &links, x, &dst).await;
+    set_isolated(&links, x, false);
+    fleet.wait_ready(x).await;
+    stop.store(true, Ordering::SeqCst);
+    let rounds = stream.await.expect("stream task");
+    poll(
+        "targets equal after the stream",
+        Duration::from_secs(120),
+        || all_equal(&src, &dst),
+    )
+    .await;
+    eprintln!("{rounds} rounds replicated exactly once across the partition");
     let after = full_sync_marks(&fleet, survivor)
         .await
         .expect("progress readable");

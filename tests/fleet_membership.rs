@@ -114,15 +114,22 @@ async fn remove_three(fleet: &mut Fleet) {
         Some(json!(true)),
         "{reply:?}"
     );
-    let members = fleet.post(1, "/internal/members", &json!({})).await;
-    let ids: Vec<u64> = members
-        .unwrap_or_default()
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|m| m["id"].as_u64())
-        .collect();
-    assert_eq!(ids, vec![1, 2]);
+    for id in [1, 2] {
+        poll(
+            "the removal reaches every member",
+            Duration::from_secs(10),
+            || async {
+                let members = fleet.post(id, "/internal/members", &json!({})).await?;
+                let ids: Vec<u64> = members
+                    .as_array()?
+                    .iter()
+                    .filter_map(|m| m["id"].as_u64())
+                    .collect();
+                (ids == vec![1, 2]).then_some(())
+            },
+        )
+        .await;
+    }
     fleet.node(3).kill9();
     fleet.create_job(2, "job7").await;
     for id in [1, 2] {

@@ -9,56 +9,9 @@ mod fleet_common;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use fleet_common::proxy::Proxy;
+use fleet_common::proxy::{proxied_fleet, set_isolated, Links};
 use fleet_common::{check_no_stale_apply, poll, Fleet};
 use serde_json::json;
-
-/// Proxies of every ordered pair `(from, to)`: `(raft, http)`.
-type Links = BTreeMap<(u64, u64), (Proxy, Proxy)>;
-
-/// Three nodes whose peer traffic goes through per-pair proxies.
-async fn proxied_fleet() -> (Fleet, Links) {
-    let mut fleet = Fleet::new();
-    fleet.add(1, vec![]);
-    let seed = fleet.addr(1);
-    fleet.add(2, vec![seed.clone()]);
-    fleet.add(3, vec![seed]);
-    let mut links = Links::new();
-    for from in [1, 2, 3] {
-        let mut map = Vec::new();
-        for to in [1u64, 2, 3].into_iter().filter(|t| *t != from) {
-            let (raft, http) = (fleet.nodes[&to].raft_addr(), fleet.nodes[&to].http_addr());
-            let pr = Proxy::start(raft.clone()).await;
-            let ph = Proxy::start(http.clone()).await;
-            map.push(format!(
-                "{raft}=127.0.0.1:{},{http}=127.0.0.1:{}",
-                pr.port, ph.port
-            ));
-            links.insert((from, to), (pr, ph));
-        }
-        fleet
-            .node(from)
-            .env
-            .push(("CCR_FLEET_ADDR_MAP".into(), map.join(",")));
-    }
-    fleet.start(1);
-    fleet.wait_ready(1).await;
-    fleet.start(2);
-    fleet.start(3);
-    for id in [1, 2, 3] {
-        fleet.wait_ready(id).await;
-    }
-    (fleet, links)
-}
-
-fn set_isolated(links: &Links, node: u64, cut: bool) {
-    for ((from, to), (raft, http)) in links {
-        if *from == node || *to == node {
-            raft.set_cut(cut);
-            http.set_cut(cut);
-        }
-    }
-}
 
 async fn spread(fleet: &Fleet) -> BTreeMap<String, u64> {
     poll("6 jobs spread 2/2/2", Duration::from_secs(20), || async {
@@ -116,9 +69,24 @@ async fn check_resumed_without_overlap(fleet: &Fleet, x: u64, lost: &[String], m
     }
 }
 
+/// Heals node `x` and waits until it holds a lease and jobs are spread again.
+async fn heal(fleet: &Fleet, links: &Links, x: u64) {
+    set_isolated(links, x, false);
+    poll(
+        "the healed node holds a lease again",
+        Duration::from_secs(15),
+        || async {
+            let s = fleet.status(x).await?;
+            (s["lease_valid"] == json!(true)).then_some(())
+        },
+    )
+    .await;
+    spread(fleet).await;
+}
+
 /// Cuts one owner (the leader or a follower) off and checks F3.
 async fn partition_an_owner(cut_leader: bool) {
-    let (fleet, links) = proxied_fleet().await;
+    let (fleet, links) = proxied_fleet(true).await;
     for i in 0..6 {
         fleet.create_job(1, &format!("job{i}")).await;
     }
@@ -149,17 +117,7 @@ async fn partition_an_owner(cut_leader: bool) {
         cut_at.elapsed()
     );
 
-    set_isolated(&links, x, false);
-    poll(
-        "the healed node holds a lease again",
-        Duration::from_secs(15),
-        || async {
-            let s = fleet.status(x).await?;
-            (s["lease_valid"] == json!(true)).then_some(())
-        },
-    )
-    .await;
-    spread(&fleet).await;
+    heal(&fleet, &links, x).await;
     check_no_stale_apply(&fleet.applied()).unwrap_or_else(|e| panic!("{e}"));
 }
 

@@ -42,13 +42,8 @@ async fn json_prints_the_raw_answer() {
 async fn membership_changes_send_their_bodies() {
     let api = FakeApi::default();
     let done = r#"{"success":true,"message":"node 4 added as a voter"}"#;
-    for p in [
-        "/cluster/add_member",
-        "/cluster/promote",
-        "/cluster/remove",
-        "/cluster/drain",
-    ] {
-        api.answer(p, 200, done);
+    for p in ["add_member", "promote", "remove", "drain"] {
+        api.answer(&format!("/cluster/{p}"), 200, done);
     }
     let addr = api.spawn().await;
     let run = ctl(&addr, &["member", "add", "4", "h:9191", "h:9190"]).await;
@@ -56,32 +51,33 @@ async fn membership_changes_send_their_bodies() {
         (run.code, run.stdout.as_str()),
         (0, "node 4 added as a voter\n")
     );
-    for args in [
-        vec!["member", "promote", "4"],
-        vec!["member", "remove", "4"],
-        vec!["drain", "4"],
-        vec!["drain", "4", "--undo"],
-    ] {
-        assert_eq!(ctl(&addr, &args).await.code, 0, "{args:?}");
+    let runs: [&[&str]; 4] = [
+        &["member", "promote", "4"],
+        &["member", "remove", "4"],
+        &["drain", "4"],
+        &["drain", "4", "--undo"],
+    ];
+    for args in runs {
+        assert_eq!(ctl(&addr, args).await.code, 0, "{args:?}");
     }
-    let bodies: Vec<(String, Value)> = api
-        .seen()
-        .into_iter()
+    let seen = api.seen().into_iter();
+    let bodies: Vec<(String, Value)> = seen
         .map(|s| (s.path, serde_json::from_str(&s.body).unwrap_or_default()))
         .collect();
-    let want = vec![
+    let want = [
         (
-            "/cluster/add_member".to_string(),
+            "add_member",
             json!({"id": 4, "raft_addr": "h:9191", "http_addr": "h:9190"}),
         ),
-        ("/cluster/promote".to_string(), json!({"id": 4})),
-        ("/cluster/remove".to_string(), json!({"id": 4})),
-        (
-            "/cluster/drain".to_string(),
-            json!({"id": 4, "undo": false}),
-        ),
-        ("/cluster/drain".to_string(), json!({"id": 4, "undo": true})),
+        ("promote", json!({"id": 4})),
+        ("remove", json!({"id": 4})),
+        ("drain", json!({"id": 4, "undo": false})),
+        ("drain", json!({"id": 4, "undo": true})),
     ];
+    let want: Vec<(String, Value)> = want
+        .into_iter()
+        .map(|(p, b)| (format!("/cluster/{p}"), b))
+        .collect();
     assert_eq!(bodies, want);
 }
 
@@ -198,4 +194,37 @@ async fn endpoint_and_token_come_from_the_environment() {
     let run = ctl(&addr, &["--token", "t2", "member", "list"]).await;
     assert_eq!(run.code, 0);
     assert_eq!(api.seen()[1].auth.as_deref(), Some("Bearer t2"));
+}
+
+#[tokio::test]
+async fn unauthorized_says_what_to_do() {
+    let api = FakeApi::default();
+    let body = r#"{"success":false,"error_msg":"unauthorized"}"#;
+    api.answer("/cluster/leader", 401, body);
+    let addr = api.spawn().await;
+    let run = ctl(&addr, &["leader"]).await;
+    assert_eq!(run.code, 1);
+    let want =
+        "syncerctl: unauthorized: the node requires an API token (--token or SYNCERCTL_TOKEN)\n";
+    assert_eq!(run.stderr, want);
+    let run = ctl(&addr, &["--token", "bad", "leader"]).await;
+    assert_eq!(
+        run.stderr,
+        "syncerctl: unauthorized: the node refused the API token\n"
+    );
+}
+
+#[tokio::test]
+async fn member_list_without_a_leader_warns_on_stderr() {
+    let api = FakeApi::default();
+    api.answer(
+        "/cluster/members",
+        200,
+        &MEMBERS.replace(r#""leader":1,"#, r#""leader":null,"#),
+    );
+    let addr = api.spawn().await;
+    let run = ctl(&addr, &["member", "list"]).await;
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.starts_with("ID  RAFT ADDR"), "{}", run.stdout);
+    assert!(run.stderr.contains("knows no leader"), "{}", run.stderr);
 }

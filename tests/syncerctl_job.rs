@@ -88,12 +88,34 @@ async fn list_shows_names_or_no_jobs() {
 }
 
 #[tokio::test]
+async fn list_shows_state_and_owner_when_the_node_can() {
+    let api = FakeApi::default();
+    let jobs = json!({"success": true, "jobs": [
+        {"name": "a", "state": "running", "reason": null, "owner": 2, "epoch": 5},
+        {"name": "bb", "state": "blocked", "reason": "needs a full sync", "owner": null, "epoch": 1}]});
+    api.answer("/cluster/jobs", 200, &jobs.to_string());
+    api.answer("/list_jobs", 200, r#"{"success":true,"jobs":["a","bb"]}"#);
+    let addr = api.spawn().await;
+    let run = ctl(&addr, &["job", "list"]).await;
+    let want = "\
+NAME  STATE    OWNER  EPOCH  REASON
+a     running  2      5      -
+bb    blocked  -      1      needs a full sync
+";
+    assert_eq!(run.stdout, want);
+    let run = ctl(&addr, &["--json", "job", "list"]).await;
+    assert_eq!(run.stdout.trim(), r#"{"success":true,"jobs":["a","bb"]}"#);
+}
+
+#[tokio::test]
 async fn status_and_lag_tables() {
     let api = FakeApi::default();
     let status = json!({"success": true, "status": {"name": "j1", "state": "running",
         "progress_state": "DBIncrementalSync", "sub_state": null, "last_error": null,
         "retries": 0, "blocked_reason": null, "last_applied_commit_seq": 1234}});
     api.answer("/job_status", 200, &status.to_string());
+    let jobs = r#"{"success":true,"jobs":[{"name":"j1","state":"running","owner":2,"epoch":5}]}"#;
+    api.answer("/cluster/jobs", 200, jobs);
     api.answer(
         "/get_lag",
         200,
@@ -107,6 +129,7 @@ async fn status_and_lag_tables() {
         "PROGRESS STATE    DBIncrementalSync",
         "LAST APPLIED SEQ  1234",
         "LAST ERROR        -",
+        "OWNER             node 2 (epoch 5)",
     ] {
         assert!(
             run.stdout.contains(&format!("{line}\n")),
@@ -119,8 +142,11 @@ async fn status_and_lag_tables() {
         run.stdout,
         "NAME  LAG (BINLOGS)  LAG (SECONDS)\nj1    7              3\n"
     );
-    let bodies: Vec<String> = api.seen().into_iter().map(|s| s.body).collect();
-    assert_eq!(bodies, vec![r#"{"name":"j1"}"#, r#"{"name":"j1"}"#]);
+    let posts = api.seen().into_iter().filter(|s| s.method == "POST");
+    let bodies: Vec<(String, String)> = posts.map(|s| (s.path, s.body)).collect();
+    let name = r#"{"name":"j1"}"#.to_string();
+    let want = [("/job_status", name.clone()), ("/get_lag", name)];
+    assert_eq!(bodies, want.map(|(p, b)| (p.to_string(), b)));
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Opts};
 
-use crate::stats::{cpu_delta, cpu_seconds, Latencies};
+use crate::stats::{cpu_delta, cpu_seconds, us, Latencies};
 
 /// Database and table of the insert benchmark.
 pub const DB: &str = "bench_ins";
@@ -43,6 +43,36 @@ impl InsertRun {
         } else {
             f64::NAN
         }
+    }
+}
+
+/// Prints one line per run: rate, latency, emulator CPU and commits per emulator CPU second.
+pub fn print_runs(runs: &[InsertRun]) {
+    let head = [
+        "conns",
+        "commits",
+        "commits/s",
+        "p50 µs",
+        "p99 µs",
+        "emu cpu",
+    ];
+    let tail = ["emu cores", "commits/cpu-s", "client cpu"];
+    println!(
+        "{:>5} {:>9} {:>11} {:>9} {:>9} {:>9} {:>10} {:>14} {:>11}",
+        head[0], head[1], head[2], head[3], head[4], head[5], tail[0], tail[1], tail[2]
+    );
+    for r in runs {
+        let (p50, p99) = (us(r.lat.pct(50.0)), us(r.lat.pct(99.0)));
+        let cores = r.emu_cpu / r.elapsed.as_secs_f64();
+        println!(
+            "{:>5} {:>9} {:>11.0} {p50:>9.0} {p99:>9.0} {:>8.2}s {cores:>10.2} {:>14.0} {:>10.2}s",
+            r.connections,
+            r.commits,
+            r.rate(),
+            r.emu_cpu,
+            r.per_core(),
+            r.client_cpu
+        );
     }
 }
 

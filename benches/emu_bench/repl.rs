@@ -16,6 +16,8 @@ use doris_thrift::frontend_service::{
 use doris_thrift::status::TStatusCode;
 use doris_thrift::types::{TBackend, TTabletCommitInfo, TUniqueId};
 
+use crate::stats::{us, Latencies};
+
 /// Durations of every RPC issued by the loop, by method.
 #[derive(Debug, Default)]
 pub struct RpcTimes {
@@ -29,6 +31,43 @@ pub struct RpcTimes {
     pub ingest: Vec<Duration>,
     /// commitTxn calls.
     pub commit_txn: Vec<Duration>,
+}
+
+impl RpcTimes {
+    /// Prints calls, mean, p50 and p99 per RPC.
+    pub fn print(&self) {
+        let head = ("rpc", "calls", "mean µs", "p50 µs", "p99 µs");
+        println!(
+            "{:<38} {:>7} {:>9} {:>9} {:>9}",
+            head.0, head.1, head.2, head.3, head.4
+        );
+        let rows: [(&str, &Vec<Duration>); 5] = [
+            ("getBinlog (source FE)", &self.get_binlog),
+            ("beginTxn (target FE)", &self.begin_txn),
+            ("ingest_binlog (target BE, per tablet)", &self.ingest),
+            ("commitTxn (target FE)", &self.commit_txn),
+            ("getMeta+getBackendMeta (first txn)", &self.get_meta),
+        ];
+        for (name, samples) in rows {
+            let l = Latencies::new(samples.clone());
+            let (mean, p50, p99) = (us(l.mean()), us(l.pct(50.0)), us(l.pct(99.0)));
+            println!(
+                "{name:<38} {:>7} {mean:>9.0} {p50:>9.0} {p99:>9.0}",
+                l.count()
+            );
+        }
+    }
+}
+
+/// What one [`ReplLoop::catch_up`] pass measured.
+#[derive(Debug)]
+pub struct CatchUp {
+    /// Commit seq of the last binlog consumed.
+    pub last_seq: i64,
+    /// Latency of every replicated (UPSERT) transaction, getBinlog included.
+    pub per_txn: Vec<Duration>,
+    /// Wall time of the whole pass.
+    pub elapsed: Duration,
 }
 
 /// One target tablet replica to fill from a source tablet.
@@ -67,6 +106,28 @@ impl<'a> ReplLoop<'a> {
             plan: None,
             times: RpcTimes::default(),
         }
+    }
+
+    /// Replicates every binlog after `prev` until getBinlog says caught up, timing each
+    /// replicated transaction.
+    pub async fn catch_up(&mut self, mut prev: i64) -> anyhow::Result<CatchUp> {
+        let mut per_txn = Vec::new();
+        let start = Instant::now();
+        loop {
+            let t = Instant::now();
+            let Some((seq, applied)) = self.step(prev).await? else {
+                break;
+            };
+            prev = seq;
+            if applied {
+                per_txn.push(t.elapsed());
+            }
+        }
+        Ok(CatchUp {
+            last_seq: prev,
+            per_txn,
+            elapsed: start.elapsed(),
+        })
     }
 
     /// Fetches the binlog after `prev` and applies it if it is an UPSERT. Returns the binlog's

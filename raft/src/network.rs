@@ -11,6 +11,7 @@
 
 mod connection;
 mod factory;
+mod tls;
 pub(crate) mod wire;
 
 use std::collections::BTreeMap;
@@ -18,6 +19,7 @@ use std::time::Duration;
 
 pub use connection::NetworkConnection;
 pub use factory::NetworkFactory;
+pub use tls::RaftTls;
 
 /// Timeouts and limits of the Raft gRPC client (and the server's message limit).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +34,8 @@ pub struct NetworkConfig {
     /// Rewrites of peer Raft addresses (`advertised` → `dialed`), e.g. for NAT or for a
     /// fault-injecting proxy in tests. Default: empty (dial the advertised address).
     pub addr_map: BTreeMap<String, String>,
+    /// TLS of the Raft links (client and server). Default: `None` (plain TCP).
+    pub tls: Option<RaftTls>,
 }
 
 impl Default for NetworkConfig {
@@ -41,6 +45,7 @@ impl Default for NetworkConfig {
             request_timeout: Duration::from_secs(5),
             max_message_size: 64 * 1024 * 1024,
             addr_map: BTreeMap::new(),
+            tls: None,
         }
     }
 }

@@ -84,7 +84,12 @@ impl RaftNode {
         let raft = Raft::new(config.node_id, raft_config, network, log_store, sm)
             .await
             .map_err(|e| StartError::Raft(e.to_string()))?;
-        let server = GrpcServer::spawn(raft.clone(), listener, config.network.max_message_size);
+        let server = GrpcServer::spawn(
+            raft.clone(),
+            listener,
+            config.network.max_message_size,
+            config.network.tls.as_ref(),
+        )?;
         tracing::info!(node_id = config.node_id, %local_addr, "Raft node started.");
         Ok(Self {
             id: config.node_id,

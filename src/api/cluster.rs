@@ -4,9 +4,12 @@
 //! - `GET /cluster/members` → `members: [MemberEntry]`, `leader`, `node`;
 //! - `GET /cluster/leader` → `leader: {id, raft_addr, http_addr}`;
 //! - `GET /cluster/status` → `status: NodeStatusView` (answered even outside a group);
+//! - `GET /cluster/jobs` → `jobs: [JobPlacement]` (state and owner of every job);
 //! - `POST /cluster/add_member {id, raft_addr, http_addr}`: learner, catch-up, voter;
 //! - `POST /cluster/promote {id}`; `POST /cluster/remove {id}` (drains first);
-//! - `POST /cluster/drain {id, undo?}`.
+//! - `POST /cluster/drain {id, undo?}`;
+//! - `GET /health` → 200 `{"success":true,"node":..,"leader":..}` while the process serves
+//!   (liveness, for health checks; no token needed).
 //!
 //! The handlers validate against this node's view of the membership (unknown id, last
 //! voter, nobody left to take the jobs) and run the operation through a [`ClusterAdmin`],
@@ -45,6 +48,8 @@ pub trait ClusterAdmin: Send + Sync + 'static {
     async fn status(&self) -> NodeStatusView;
     /// Runs a membership operation on the leader.
     async fn admin(&self, op: AdminOp) -> Result<String, AdminError>;
+    /// Every job with its state and owner, from this node's replica (no specs: no secrets).
+    fn jobs(&self) -> Vec<JobPlacement>;
     /// What the node whose API is at `http_addr` says about itself (its
     /// `/cluster/status`): checked before adding it.
     async fn probe(&self, http_addr: &str) -> Result<NodeStatusView, String>;
@@ -86,6 +91,21 @@ impl From<MemberView> for MemberEntry {
     }
 }
 
+/// Where a job runs (`/cluster/jobs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobPlacement {
+    /// Job name.
+    pub name: String,
+    /// `running`, `paused`, `blocked` or `failed`.
+    pub state: String,
+    /// Why it is blocked or failed.
+    pub reason: Option<String>,
+    /// The node running it (`null`: unassigned, e.g. paused or nowhere to go).
+    pub owner: Option<NodeId>,
+    /// Fencing epoch of the current assignment.
+    pub epoch: u64,
+}
+
 /// The leader as `/cluster/leader` reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeaderEntry {
@@ -124,6 +144,9 @@ pub struct NodeStatusView {
     pub jobs_owned: Vec<String>,
     /// Runners this node currently holds.
     pub runners: usize,
+    /// Port the Raft server listens on (checked by `add_member` against the given address).
+    #[serde(default)]
+    pub raft_port: Option<u16>,
     /// Data directory.
     pub data_dir: Option<String>,
     /// Bytes under the data directory (when cheap to compute).
@@ -146,11 +169,14 @@ pub fn router(state: ClusterApi) -> Router {
         .route("/cluster/members", any(h::members))
         .route("/cluster/leader", any(h::leader))
         .route("/cluster/status", any(h::status))
+        .route("/cluster/jobs", any(h::jobs))
         .route("/cluster/add_member", post(h::add_member))
         .route("/cluster/promote", post(h::promote))
         .route("/cluster/remove", post(h::remove))
         .route("/cluster/drain", post(h::drain))
         .layer(middleware::from_fn_with_state(state.clone(), auth))
+        // After the auth layer: health checks (compose, scripts) carry no token.
+        .route("/health", any(h::health))
         .with_state(state)
 }
 

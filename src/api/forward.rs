@@ -49,6 +49,9 @@ const LOCAL_FALLBACK_PATHS: [&str; 2] = ["/get_lag", "/job_status"];
 /// Time limit of forwarded membership changes: they wait for a learner's catch-up and for
 /// drains (bounded on the leader), so they get longer than the other calls.
 pub const CLUSTER_WRITE_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long a write whose leader just died waits for the next one (elections take well
+/// under a second with the default timings).
+pub const LEADER_WAIT: Duration = Duration::from_secs(3);
 
 /// Another node a request can be sent to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +131,21 @@ fn json_error(status: StatusCode, msg: String) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
+/// What became of a request sent on.
+enum Outcome {
+    /// The target's answer.
+    Reply(Response),
+    /// Handle it here (this node is, or became, the target; or nobody is).
+    Local,
+    /// The target could not be had.
+    Failed {
+        /// The last target tried.
+        peer: Peer,
+        /// Why.
+        msg: String,
+    },
+}
+
 /// Middleware: sends leader- and owner-bound requests on, the rest through.
 pub async fn forward(State(f): State<Forwarder>, req: Request, next: Next) -> Response {
     let route = route_of(req.uri().path());
@@ -139,30 +157,86 @@ pub async fn forward(State(f): State<Forwarder>, req: Request, next: Next) -> Re
         Ok(b) => b,
         Err(e) => return json_error(StatusCode::PAYLOAD_TOO_LARGE, format!("request body: {e}")),
     };
-    let me = f.resolver.my_id();
-    let (what, peer) = match route {
-        Route::Leader => ("leader", f.resolver.leader()),
-        _ => ("owner", job_name(&bytes).and_then(|n| f.resolver.owner(&n))),
+    let target = match route {
+        Route::Leader => f.resolver.leader(),
+        _ => job_name(&bytes).and_then(|n| f.resolver.owner(&n)),
     };
-    let Some(peer) = peer.filter(|p| p.id != me) else {
-        return next
-            .run(Request::from_parts(parts, Body::from(bytes)))
-            .await;
+    let outcome = match target.filter(|p| p.id != f.resolver.my_id()) {
+        None => Outcome::Local,
+        Some(peer) => relay(&f, route, &parts, peer, &bytes).await,
     };
     let path = parts.uri.path().to_string();
-    match send(&f, &parts, &peer, bytes.clone()).await {
-        Ok(resp) => resp,
-        Err(msg) if LOCAL_FALLBACK_PATHS.contains(&path.as_str()) => {
-            tracing::warn!(node = me, owner = peer.id, %path, error = %msg,
+    let local = || next.run(Request::from_parts(parts, Body::from(bytes.clone())));
+    match outcome {
+        Outcome::Reply(resp) => resp,
+        Outcome::Local => local().await,
+        Outcome::Failed { peer, msg } if LOCAL_FALLBACK_PATHS.contains(&path.as_str()) => {
+            tracing::warn!(owner = peer.id, %path, error = %msg,
                 "Owner unreachable; answering from the local state.");
-            next.run(Request::from_parts(parts, Body::from(bytes)))
-                .await
+            local().await
         }
-        Err(msg) => {
+        Outcome::Failed { peer, msg } => {
+            let what = if route == Route::Leader {
+                "leader"
+            } else {
+                "owner"
+            };
             let text = format!("{what} node {} ({}) {msg}", peer.id, peer.http_addr);
             json_error(StatusCode::SERVICE_UNAVAILABLE, text)
         }
     }
+}
+
+/// Sends the request to `peer`. A leader that surely did not get it (connection refused:
+/// it just died) is looked up again once, after waiting for the election, so a write
+/// during a leader change is answered instead of failed.
+async fn relay(
+    f: &Forwarder,
+    route: Route,
+    parts: &axum::http::request::Parts,
+    mut peer: Peer,
+    bytes: &Bytes,
+) -> Outcome {
+    let mut retried = false;
+    loop {
+        let err = match send(f, parts, &peer, bytes.clone()).await {
+            Ok(resp) => return Outcome::Reply(resp),
+            Err(e) => e,
+        };
+        if !(err.not_sent && route == Route::Leader && !retried) {
+            return Outcome::Failed { peer, msg: err.msg };
+        }
+        retried = true;
+        match next_leader(f, peer.id).await {
+            Some(p) if p.id == f.resolver.my_id() => return Outcome::Local,
+            Some(p) => peer = p,
+            None => {
+                let msg = format!("{}; no other leader within {LEADER_WAIT:?}", err.msg);
+                return Outcome::Failed { peer, msg };
+            }
+        }
+    }
+}
+
+/// A leader other than `old`, once one is known (bounded by [`LEADER_WAIT`]).
+async fn next_leader(f: &Forwarder, old: NodeId) -> Option<Peer> {
+    let deadline = tokio::time::Instant::now() + LEADER_WAIT;
+    loop {
+        if let Some(p) = f.resolver.leader().filter(|p| p.id != old) {
+            return Some(p);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Why a forwarded call failed.
+struct SendError {
+    msg: String,
+    /// The request surely did not reach the target (safe to send elsewhere).
+    not_sent: bool,
 }
 
 /// Sends the request to `peer`; its reply, or why it could not be had.
@@ -171,7 +245,7 @@ async fn send(
     parts: &axum::http::request::Parts,
     peer: &Peer,
     body: Bytes,
-) -> Result<Response, String> {
+) -> Result<Response, SendError> {
     let pq = parts.uri.path_and_query().map_or("/", |p| p.as_str());
     let url = format!("http://{}{pq}", peer.dial_addr);
     let method = reqwest::Method::from_bytes(parts.method.as_str().as_bytes())
@@ -218,13 +292,17 @@ pub(crate) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     }
 }
 
-fn describe(e: &reqwest::Error, timeout: Duration) -> String {
-    if e.is_timeout() {
-        format!("did not answer within {timeout:?} (outcome unknown)")
-    } else if e.is_connect() {
+fn describe(e: &reqwest::Error, timeout: Duration) -> SendError {
+    let msg = if e.is_connect() {
         format!("unreachable: {}", root_cause(e))
+    } else if e.is_timeout() {
+        format!("did not answer within {timeout:?} (outcome unknown)")
     } else {
         format!("call failed: {}", root_cause(e))
+    };
+    SendError {
+        msg,
+        not_sent: e.is_connect(),
     }
 }
 

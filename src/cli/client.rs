@@ -144,6 +144,16 @@ impl ApiClient {
     }
 
     fn decode(&self, status: u16, raw: String) -> Result<Reply, CliError> {
+        if status == 401 {
+            let msg = match self.token {
+                None => "unauthorized: the node requires an API token (--token or SYNCERCTL_TOKEN)",
+                Some(_) => "unauthorized: the node refused the API token",
+            };
+            return Err(CliError::Api {
+                msg: msg.to_string(),
+                raw,
+            });
+        }
         let value: Value = match serde_json::from_str(&raw) {
             Ok(v) => v,
             Err(_) if !(200..300).contains(&status) => {

@@ -47,11 +47,43 @@ async fn create(client: &ApiClient, file: &Path, json: bool) -> Result<String, C
     })
 }
 
+/// `job list`: `--json` prints `/list_jobs` (the original answer); the table adds state and
+/// owner from `/cluster/jobs` (names only from a node without it).
 async fn list(client: &ApiClient, json: bool) -> Result<String, CliError> {
-    let reply = client.post("/list_jobs", &json!({})).await?;
     if json {
-        return Ok(reply.raw);
+        return Ok(client.post("/list_jobs", &json!({})).await?.raw);
     }
+    match client.get("/cluster/jobs").await {
+        Ok(reply) => Ok(placement_table(&reply.value)),
+        Err(CliError::Http { status: 404, .. }) => names_table(client).await,
+        Err(e) => Err(e),
+    }
+}
+
+fn placement_table(v: &Value) -> String {
+    let rows: Vec<Vec<String>> = v
+        .get("jobs")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(placement_row).collect())
+        .unwrap_or_default();
+    if rows.is_empty() {
+        return "no jobs".to_string();
+    }
+    table(&["NAME", "STATE", "OWNER", "EPOCH", "REASON"], &rows)
+}
+
+fn placement_row(j: &Value) -> Vec<String> {
+    vec![
+        cell(j.get("name")),
+        cell(j.get("state")),
+        cell(j.get("owner")),
+        cell(j.get("epoch")),
+        cell(j.get("reason")),
+    ]
+}
+
+async fn names_table(client: &ApiClient) -> Result<String, CliError> {
+    let reply = client.post("/list_jobs", &json!({})).await?;
     let rows: Vec<Vec<String>> = reply
         .value
         .get("jobs")
@@ -79,7 +111,27 @@ async fn status(client: &ApiClient, name: &str, json: bool) -> Result<String, Cl
         ("RETRIES", cell(s.get("retries"))),
         ("BLOCKED REASON", cell(s.get("blocked_reason"))),
         ("LAST ERROR", cell(s.get("last_error"))),
+        ("OWNER", owner_of(client, name).await),
     ]))
+}
+
+/// `<node> (epoch <n>)` from `/cluster/jobs`, best effort (`-` when unknown).
+async fn owner_of(client: &ApiClient, name: &str) -> String {
+    let Ok(reply) = client.get("/cluster/jobs").await else {
+        return "-".to_string();
+    };
+    let jobs = reply.value.get("jobs").and_then(Value::as_array).cloned();
+    let job = jobs
+        .unwrap_or_default()
+        .into_iter()
+        .find(|j| j.get("name").and_then(Value::as_str) == Some(name));
+    match job
+        .as_ref()
+        .and_then(|j| Some((j.get("owner")?.as_u64()?, j.get("epoch")?)))
+    {
+        Some((node, epoch)) => format!("node {node} (epoch {epoch})"),
+        None => "-".to_string(),
+    }
 }
 
 async fn action(

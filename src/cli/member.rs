@@ -62,6 +62,12 @@ async fn list(client: &ApiClient, json: bool) -> Result<String, CliError> {
             endpoint: "node".into(),
             msg: "no `members` list".into(),
         })?;
+    if reply.value.get("leader").is_none_or(Value::is_null) {
+        eprintln!(
+            "syncerctl: note: this node knows no leader, so the list may be stale \
+             (an election may be in progress, or the node was removed from the group)"
+        );
+    }
     let rows: Vec<Vec<String>> = members.iter().map(member_row).collect();
     let headers = [
         "ID",

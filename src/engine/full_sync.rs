@@ -95,9 +95,15 @@ async fn begin_snapshot(ctx: &JobCtx, p: &mut Progress) -> EngineResult<()> {
     ctx.save(p).await
 }
 
-/// `<prefix>_<db>_<table>_<unix>` (db jobs: `<prefix>_<db>_<unix>`), with characters a
-/// label cannot hold replaced.
+/// `<prefix>_<db>_<table>_<unix ms>` (db jobs: `<prefix>_<db>_<unix ms>`), with characters
+/// a label cannot hold replaced. Milliseconds, not seconds: a forced full sync right after
+/// the first one (same second) would otherwise reuse the old snapshot name and restore
+/// label, and the source would answer with the old snapshot (scenario T9).
 fn snapshot_name(prefix: &str, db: &str, table: &str) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
     let clean = |s: &str| -> String {
         s.chars()
             .map(|c| {
@@ -110,8 +116,8 @@ fn snapshot_name(prefix: &str, db: &str, table: &str) -> String {
             .collect()
     };
     match table {
-        "" => format!("{prefix}_{}_{}", clean(db), unix_now()),
-        t => format!("{prefix}_{}_{}_{}", clean(db), clean(t), unix_now()),
+        "" => format!("{prefix}_{}_{now}", clean(db)),
+        t => format!("{prefix}_{}_{}_{now}", clean(db), clean(t)),
     }
 }
 

@@ -143,6 +143,7 @@ impl FleetCore {
         if leader != Some(self.id) {
             return AdminReply::NotLeader { leader };
         }
+        let _serial = self.membership_lock.lock().await;
         tracing::info!(node = self.id, ?op, "Membership operation.");
         let result = match op {
             AdminOp::AddMember {

@@ -36,16 +36,35 @@ async fn bind(addr: &str, what: &str) -> Result<TcpListener, NodeError> {
         })
 }
 
-/// Binds both listeners; the advertised addresses use the actual ports (port 0 allowed).
-async fn listeners(cfg: &NodeConfig) -> Result<(TcpListener, TcpListener, NodeInfo), NodeError> {
+/// The bound listeners and the addresses they give this node.
+struct Listeners {
+    http: TcpListener,
+    raft: TcpListener,
+    /// Advertised addresses (actual ports, so port 0 is allowed).
+    info: NodeInfo,
+    /// Local address of the HTTP listener.
+    http_local: std::net::SocketAddr,
+}
+
+/// Binds both listeners.
+async fn listeners(cfg: &NodeConfig) -> Result<Listeners, NodeError> {
     let http = bind(&cfg.node.http_listen_addr(), "HTTP").await?;
     let raft = bind(&cfg.node.raft_listen_addr(), "Raft").await?;
+    let http_local = http.local_addr().map_err(|source| NodeError::Io {
+        what: "inspect HTTP listener".into(),
+        source,
+    })?;
     let port = |l: &TcpListener| l.local_addr().map(|a| a.port()).unwrap_or(0);
     let info = NodeInfo::new(
         format!("{}:{}", cfg.node.host, port(&raft)),
-        format!("{}:{}", cfg.node.host, port(&http)),
+        format!("{}:{}", cfg.node.host, http_local.port()),
     );
-    Ok((http, raft, info))
+    Ok(Listeners {
+        http,
+        raft,
+        info,
+        http_local,
+    })
 }
 
 fn raft_config(opts: &NodeOptions, info: &NodeInfo) -> RaftNodeConfig {
@@ -125,12 +144,13 @@ fn spawn_http(
     })
 }
 
-/// Builds the job manager (fleet mode) and the reconciler that drives its runners.
+/// Builds the job manager (fleet mode) and the reconciler that drives its runners, and
+/// the state of the internal endpoints over them.
 fn manager_and_reconciler(
     opts: &NodeOptions,
     core: &Arc<FleetCore>,
     cancel: &CancellationToken,
-) -> (Arc<JobManager>, Arc<Reconciler>) {
+) -> (Arc<JobManager>, InternalState) {
     let batcher = ProgressBatcher::spawn(core.writer.clone(), cancel.clone());
     let (factory, ops) = runners(opts);
     let store = Arc::new(RaftJobStore::new(core.raft.clone(), core.writer.clone()));
@@ -142,8 +162,12 @@ fn manager_and_reconciler(
         batcher,
         lease: core.lease.clone(),
     };
-    let reconciler = Reconciler::new(deps, manager.clone());
-    (manager, reconciler)
+    let internal = InternalState {
+        core: core.clone(),
+        reconciler: Reconciler::new(deps, manager.clone()),
+        token: opts.config.api.token.clone(),
+    };
+    (manager, internal)
 }
 
 /// Time limit of an API call forwarded to the leader or a job's owner.
@@ -204,39 +228,28 @@ pub(super) async fn start(
         key: key.to_string(),
         msg,
     })?;
-    let (http, raft_listener, info) = listeners(cfg).await?;
-    let http_local = http.local_addr().map_err(|source| NodeError::Io {
-        what: "inspect HTTP listener".into(),
-        source,
-    })?;
-    let raft = start_raft(&opts, &info, raft_listener).await?;
+    let l = listeners(cfg).await?;
+    let raft = start_raft(&opts, &l.info, l.raft).await?;
     let client = InternalClient::new(cfg.api.token.clone(), opts.addr_map.clone());
     let core = FleetCore::new(raft, client, timing(cfg));
     let cancel = shutdown.child_token();
-    let (manager, reconciler) = manager_and_reconciler(&opts, &core, &cancel);
-    let internal = InternalState {
-        core: core.clone(),
-        reconciler,
-        token: cfg.api.token.clone(),
-    };
-    let join = (info.clone(), cfg.node.join.clone());
-    let metrics = opts
-        .metrics
-        .clone()
-        .unwrap_or_else(|| Metrics::new(cfg.node.id));
+    let (manager, internal) = manager_and_reconciler(&opts, &core, &cancel);
+    let metrics = opts.metrics.clone();
+    let metrics = metrics.unwrap_or_else(|| Metrics::new(cfg.node.id));
+    let join = (l.info.clone(), cfg.node.join.clone());
     let tasks = spawn_tasks(
         cfg,
-        http,
+        l.http,
         &internal,
         &manager,
         join,
         metrics.clone(),
         &cancel,
     );
-    tracing::info!(node = core.id, http = %info.http_addr, raft = %info.raft_addr, "Node started.");
+    tracing::info!(node = core.id, http = %l.info.http_addr, raft = %l.info.raft_addr, "Node started.");
     Ok(NodeHandle {
-        info,
-        http_local,
+        info: l.info,
+        http_local: l.http_local,
         core,
         manager,
         internal,

@@ -239,6 +239,19 @@ impl Fleet {
         out
     }
 
+    /// Job → owner as the nodes in `ids` see it (e.g. leaving out a cut-off node).
+    pub async fn owners_seen_by(&self, ids: &[u64]) -> BTreeMap<String, u64> {
+        let mut out = BTreeMap::new();
+        for id in ids {
+            if let Some(s) = self.status(*id).await {
+                for job in s["owned"].as_array().into_iter().flatten() {
+                    out.insert(job.as_str().unwrap_or_default().to_string(), *id);
+                }
+            }
+        }
+        out
+    }
+
     /// The current leader as node `id` sees it.
     pub async fn leader_seen_by(&self, id: u64) -> Option<u64> {
         self.status(id).await?["leader"].as_u64()

@@ -1,11 +1,14 @@
 //! A fault-injecting TCP proxy: forwards a local port to an upstream address until it is
 //! cut; a cut drops every open connection and refuses new ones until healed.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use tokio::io::copy_bidirectional;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
+
+use super::Fleet;
 
 /// A running proxy. Dropping it stops accepting.
 pub struct Proxy {
@@ -59,5 +62,52 @@ async fn accept_loop(listener: TcpListener, upstream: String, cut: Arc<watch::Se
                 _ = watch.wait_for(|c| *c) => {}
             }
         });
+    }
+}
+
+/// Proxies of every ordered pair `(from, to)`: `(raft, http)`.
+pub type Links = BTreeMap<(u64, u64), (Proxy, Proxy)>;
+
+/// Three nodes (2 and 3 join 1) whose peer traffic goes through per-pair proxies;
+/// `dry_run` picks the stand-in runner instead of the engine.
+pub async fn proxied_fleet(dry_run: bool) -> (Fleet, Links) {
+    let mut fleet = Fleet::new();
+    fleet.add(1, vec![]).dry_run = dry_run;
+    let seed = fleet.addr(1);
+    fleet.add(2, vec![seed.clone()]).dry_run = dry_run;
+    fleet.add(3, vec![seed]).dry_run = dry_run;
+    let mut links = Links::new();
+    for from in [1, 2, 3] {
+        let mut map = Vec::new();
+        for to in [1u64, 2, 3].into_iter().filter(|t| *t != from) {
+            let (raft, http) = (fleet.nodes[&to].raft_addr(), fleet.nodes[&to].http_addr());
+            let pr = Proxy::start(raft.clone()).await;
+            let ph = Proxy::start(http.clone()).await;
+            map.push(format!(
+                "{raft}=127.0.0.1:{},{http}=127.0.0.1:{}",
+                pr.port, ph.port
+            ));
+            links.insert((from, to), (pr, ph));
+        }
+        let env = ("CCR_FLEET_ADDR_MAP".to_string(), map.join(","));
+        fleet.node(from).env.push(env);
+    }
+    fleet.start(1);
+    fleet.wait_ready(1).await;
+    fleet.start(2);
+    fleet.start(3);
+    for id in [1, 2, 3] {
+        fleet.wait_ready(id).await;
+    }
+    (fleet, links)
+}
+
+/// Cuts (or heals) every link from and to `node`.
+pub fn set_isolated(links: &Links, node: u64, cut: bool) {
+    for ((from, to), (raft, http)) in links {
+        if *from == node || *to == node {
+            raft.set_cut(cut);
+            http.set_cut(cut);
+        }
     }
 }

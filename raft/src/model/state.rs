@@ -27,6 +27,11 @@ pub struct ReplicatedState {
     /// Nodes marked draining: they keep no jobs and get none.
     #[serde(default)]
     pub draining: BTreeSet<crate::NodeId>,
+    /// Counts applied commands that may change jobs, ownership or draining marks (every
+    /// command except progress saves and `Noop`), so readers that only care about those
+    /// can skip work when it did not move.
+    #[serde(default)]
+    pub changes: u64,
 }
 
 impl ReplicatedState {

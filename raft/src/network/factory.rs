@@ -40,11 +40,16 @@ impl NetworkFactory {
         if let Some(ch) = channels.get(&key) {
             return Ok(ch.clone());
         }
-        let endpoint = Endpoint::from_shared(format!("http://{addr}"))
+        let scheme = if self.config.tls.is_some() { "https" } else { "http" };
+        let endpoint = Endpoint::from_shared(format!("{scheme}://{addr}"))
             .map_err(|e| format!("bad raft address {addr:?} of node {target}: {e}"))?
             .connect_timeout(self.config.connect_timeout)
             .timeout(self.config.request_timeout)
             .tcp_nodelay(true);
+        let endpoint = match &self.config.tls {
+            Some(tls) => tls.apply(endpoint, addr)?,
+            None => endpoint,
+        };
         let channel = endpoint.connect_lazy();
         channels.insert(key, channel.clone());
         Ok(channel)

@@ -7,6 +7,8 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio_stream::wrappers::TcpListenerStream;
 
+use crate::errors::StartError;
+use crate::network::RaftTls;
 use crate::service::RaftServiceImpl;
 use crate::typ::Raft;
 
@@ -19,13 +21,23 @@ pub(crate) struct GrpcServer {
 
 impl GrpcServer {
     /// Serves the Raft service of `raft` on `listener` until stopped.
-    pub(crate) fn spawn(raft: Raft, listener: TcpListener, max_message_size: usize) -> Self {
+    pub(crate) fn spawn(
+        raft: Raft,
+        listener: TcpListener,
+        max_message_size: usize,
+        tls: Option<&RaftTls>,
+    ) -> Result<Self, StartError> {
+        let mut builder = tonic::transport::Server::builder().tcp_nodelay(true);
+        if let Some(tls) = tls {
+            builder = builder
+                .tls_config(tls.server_config())
+                .map_err(|e| StartError::Config(format!("raft TLS: {e}")))?;
+        }
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let service = RaftServiceImpl::new(raft).into_server(max_message_size);
         let incoming = TcpListenerStream::new(listener);
         let task = tokio::spawn(async move {
-            let result = tonic::transport::Server::builder()
-                .tcp_nodelay(true)
+            let result = builder
                 .add_service(service)
                 .serve_with_incoming_shutdown(incoming, async {
                     let _ = stop_rx.await;
@@ -35,7 +47,7 @@ impl GrpcServer {
                 tracing::error!(error = %e, "Raft gRPC server failed.");
             }
         });
-        Self { stop_tx, task }
+        Ok(Self { stop_tx, task })
     }
 
     /// Stops the server: graceful first, then aborted if peers keep connections open.

@@ -22,8 +22,18 @@ fn not_found(job: &str) -> CommandResponse {
 }
 
 impl ReplicatedState {
-    /// Applies one command. A rejected command leaves the state unchanged.
+    /// Applies one command. A rejected command leaves the state unchanged (except the
+    /// [`ReplicatedState::changes`] counter).
     pub fn apply(&mut self, cmd: &Command) -> CommandResponse {
+        if !matches!(
+            cmd,
+            Command::SaveProgress(_)
+                | Command::SaveProgressBatch { .. }
+                | Command::SeedProgress { .. }
+                | Command::Noop
+        ) {
+            self.changes += 1;
+        }
         match cmd {
             Command::CreateJob {
                 name,

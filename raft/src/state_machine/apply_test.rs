@@ -256,3 +256,14 @@ fn draining_mark_is_set_and_cleared() {
     assert_eq!(st.apply(&mark(false)), CommandResponse::Ok);
     assert!(st.draining.is_empty());
 }
+
+#[test]
+fn changes_counts_everything_but_progress() {
+    let mut st = state_with_assigned_job();
+    let before = st.changes;
+    st.apply(&Command::SaveProgress(save("j1", 1, 1)));
+    st.apply(&Command::Noop);
+    assert_eq!(st.changes, before, "progress saves do not count");
+    st.apply(&assign("j1", 2));
+    assert_eq!(st.changes, before + 1);
+}

@@ -5,15 +5,19 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use openraft::ServerState;
+use syncer_raft::model::JobState;
 use syncer_raft::{NodeId, NodeInfo};
 
-use super::{ClusterAdmin, NodeStatusView};
+use super::{ClusterAdmin, JobPlacement, NodeStatusView};
 use crate::api::forward::root_cause;
 use crate::fleet::admin::{AdminError, AdminOp, MemberView};
 use crate::fleet::internal::{InternalState, MEMBERS_PATH};
 
 /// Time limit for asking the leader for its member view (last contact lives there).
 const LEADER_VIEW_TIMEOUT: Duration = Duration::from_secs(2);
+/// Longest `add_member` waits for the new learner to catch up before giving up (the
+/// learner stays; promote or remove it later).
+const CATCH_UP_WAIT: Duration = Duration::from_secs(60);
 /// Time limit for asking a node about to be added who it is.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
 /// The status endpoint of a node.
@@ -71,6 +75,15 @@ fn role(state: ServerState, in_group: bool) -> &'static str {
         ServerState::Candidate => "candidate",
         ServerState::Learner => "learner",
         ServerState::Shutdown => "shutdown",
+    }
+}
+
+fn state_name(s: &JobState) -> (&'static str, Option<String>) {
+    match s {
+        JobState::Running => ("running", None),
+        JobState::Paused => ("paused", None),
+        JobState::Blocked { reason } => ("blocked", Some(reason.clone())),
+        JobState::Failed { reason } => ("failed", Some(reason.clone())),
     }
 }
 
@@ -144,13 +157,45 @@ impl ClusterAdmin for FleetAdmin {
             last_quorum_contact_ms: s.last_quorum_contact_ms,
             jobs_owned: s.owned,
             runners: s.runners.len(),
+            raft_port: Some(self.internal.core.raft.local_addr().port()),
             data_dir: dir.map(|d| d.display().to_string()),
             data_dir_bytes: size,
         }
     }
 
     async fn admin(&self, op: AdminOp) -> Result<String, AdminError> {
-        self.internal.core.admin(op).await
+        let AdminOp::AddMember { id, .. } = &op else {
+            return self.internal.core.admin(op).await;
+        };
+        let id = *id;
+        match tokio::time::timeout(CATCH_UP_WAIT, self.internal.core.admin(op)).await {
+            Ok(r) => r,
+            Err(_) => Err(AdminError::Failed(format!(
+                "node {id} did not catch up within {CATCH_UP_WAIT:?} (it may stay a learner): \
+                 check that its Raft address is reachable from the leader, then run \
+                 `syncerctl member promote {id}` or `syncerctl member remove {id}`"
+            ))),
+        }
+    }
+
+    fn jobs(&self) -> Vec<JobPlacement> {
+        self.internal.core.raft.read_state(|sm| {
+            let st = &sm.state;
+            st.jobs
+                .iter()
+                .map(|(name, rec)| {
+                    let (state, reason) = state_name(&rec.state);
+                    let own = st.owner(name);
+                    JobPlacement {
+                        name: name.clone(),
+                        state: state.to_string(),
+                        reason,
+                        owner: own.and_then(|o| o.node),
+                        epoch: own.map_or(0, |o| o.epoch),
+                    }
+                })
+                .collect()
+        })
     }
 
     async fn probe(&self, http_addr: &str) -> Result<NodeStatusView, String> {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use syncer_raft::NodeId;
 
-use super::{ClusterApi, LeaderEntry, MemberEntry};
+use super::{ClusterApi, LeaderEntry, MemberEntry, NodeStatusView};
 use crate::api::reply::{err, ok, parse};
 use crate::fleet::admin::{AdminError, AdminOp, MemberView};
 
@@ -119,6 +119,17 @@ pub(super) async fn leader(State(s): State<ClusterApi>) -> Response {
     resp
 }
 
+/// `GET /health`: liveness (the HTTP server answers); names the node and its leader.
+pub(super) async fn health(State(s): State<ClusterApi>) -> Response {
+    let leader = s.admin.leader().map(|(id, _)| id);
+    ok(json!({ "node": s.admin.node_id(), "leader": leader }))
+}
+
+/// `GET /cluster/jobs`: this node's replica (eventually consistent, like `/list_jobs`).
+pub(super) async fn jobs(State(s): State<ClusterApi>) -> Response {
+    ok(json!({ "jobs": s.admin.jobs() }))
+}
+
 /// `GET /cluster/status`.
 pub(super) async fn status(State(s): State<ClusterApi>) -> Response {
     ok(json!({ "status": s.admin.status().await }))
@@ -203,7 +214,12 @@ async fn check_new_node(
     op: &AdminOp,
     members: &[MemberView],
 ) -> Result<(), String> {
-    let AdminOp::AddMember { id, http_addr, .. } = op else {
+    let AdminOp::AddMember {
+        id,
+        http_addr,
+        raft_addr,
+    } = op
+    else {
         return Ok(());
     };
     if members.iter().any(|m| m.id == *id) {
@@ -214,11 +230,31 @@ async fn check_new_node(
             "cannot add node {id}: its API at {http_addr} does not answer ({e}); start it first"
         )
     })?;
-    if st.id != *id {
+    check_probe(*id, raft_addr, http_addr, &st)
+}
+
+/// What the node about to be added says about itself must match the request.
+fn check_probe(
+    id: NodeId,
+    raft_addr: &str,
+    http_addr: &str,
+    st: &NodeStatusView,
+) -> Result<(), String> {
+    if st.id != id {
         return Err(format!(
             "cannot add node {id}: the node at {http_addr} is node {}",
             st.id
         ));
+    }
+    let given_port = raft_addr
+        .rsplit_once(':')
+        .and_then(|(_, p)| p.parse::<u16>().ok());
+    if let (Some(actual), Some(given)) = (st.raft_port, given_port) {
+        if actual != given {
+            return Err(format!(
+                "cannot add node {id}: it listens for Raft on port {actual}, not {given}"
+            ));
+        }
     }
     if st.in_group {
         return Err(format!(

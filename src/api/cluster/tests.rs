@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use syncer_raft::{NodeId, NodeInfo};
 use tower::ServiceExt;
 
-use super::{router, ClusterAdmin, ClusterApi, NodeStatusView};
+use super::{router, ClusterAdmin, ClusterApi, JobPlacement, NodeStatusView};
 use crate::doris::Secret;
 use crate::fleet::admin::{AdminError, AdminOp, MemberView};
 
@@ -79,6 +79,15 @@ impl ClusterAdmin for Fake {
     async fn admin(&self, op: AdminOp) -> Result<String, AdminError> {
         self.ops.lock().push(op);
         self.answer.clone()
+    }
+    fn jobs(&self) -> Vec<JobPlacement> {
+        vec![JobPlacement {
+            name: "j1".into(),
+            state: "blocked".into(),
+            reason: Some("needs a full sync".into()),
+            owner: None,
+            epoch: 3,
+        }]
     }
     async fn probe(&self, http_addr: &str) -> Result<NodeStatusView, String> {
         self.probes
@@ -157,6 +166,15 @@ async fn leader_and_status_answer() {
 }
 
 #[tokio::test]
+async fn jobs_lists_state_and_owner() {
+    let f = fake(three());
+    let (_, v) = get(&f, "/cluster/jobs").await;
+    let want = json!({"success": true, "jobs": [{"name": "j1", "state": "blocked",
+        "reason": "needs a full sync", "owner": null, "epoch": 3}]});
+    assert_eq!(v, want);
+}
+
+#[tokio::test]
 async fn no_leader_is_503() {
     let mut f = Fake::with(three());
     f.leader = None;
@@ -210,6 +228,12 @@ async fn add_member_probes_the_new_node() {
         msg.contains("its API at h:2 does not answer (connection refused)"),
         "{msg}"
     );
+    let mut wrong_port = unjoined(4);
+    wrong_port.raft_port = Some(7);
+    f.probes.lock().insert("h:2".into(), wrong_port);
+    let (_, v) = post(&f, "/cluster/add_member", body.clone()).await;
+    let want = "cannot add node 4: it listens for Raft on port 7, not 1";
+    assert_eq!(v["error_msg"], want);
     f.probes.lock().insert("h:2".into(), unjoined(5));
     let (_, v) = post(&f, "/cluster/add_member", body.clone()).await;
     assert_eq!(
@@ -304,6 +328,10 @@ async fn token_is_required_when_configured() {
         .header("authorization", "Bearer s3cret")
         .body(Body::empty())
         .expect("req");
-    let (status, _) = call_with(f, Some("s3cret"), req).await;
+    let (status, _) = call_with(f.clone(), Some("s3cret"), req).await;
     assert_eq!(status, StatusCode::OK);
+    let req = Request::get("/health").body(Body::empty()).expect("req");
+    let (status, v) = call_with(f, Some("s3cret"), req).await;
+    assert_eq!(status, StatusCode::OK, "health needs no token");
+    assert_eq!(v, json!({"success": true, "node": 1, "leader": 1}));
 }

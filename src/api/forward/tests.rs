@@ -1,6 +1,6 @@
 //! The forwarding layer with a fake resolver and a real peer on loopback.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,7 +18,8 @@ use super::{forward, ForwardResolver, Forwarder, Peer, FORWARDED_HEADER};
 
 struct FakeResolver {
     me: NodeId,
-    leader: Option<Peer>,
+    /// Successive answers of `leader()`; the last one sticks.
+    leaders: Mutex<VecDeque<Option<Peer>>>,
     owners: BTreeMap<String, Peer>,
 }
 
@@ -27,7 +28,12 @@ impl ForwardResolver for FakeResolver {
         self.me
     }
     fn leader(&self) -> Option<Peer> {
-        self.leader.clone()
+        let mut l = self.leaders.lock();
+        if l.len() > 1 {
+            l.pop_front().flatten()
+        } else {
+            l.front().cloned().flatten()
+        }
     }
     fn owner(&self, name: &str) -> Option<Peer> {
         self.owners.get(name).cloned()
@@ -112,7 +118,7 @@ async fn call(
 fn resolver(leader: Option<Peer>, owners: &[(&str, Peer)]) -> FakeResolver {
     FakeResolver {
         me: 1,
-        leader,
+        leaders: Mutex::new(VecDeque::from([leader])),
         owners: owners
             .iter()
             .map(|(n, p)| (n.to_string(), p.clone()))
@@ -206,6 +212,28 @@ async fn unreachable_leader_is_a_clear_503() {
     let want = format!("leader node 2 ({dead}) unreachable: connection refused");
     let msg = v["error_msg"].as_str().unwrap_or_default();
     assert!(msg.starts_with(&want), "{msg}");
+}
+
+#[tokio::test]
+async fn a_write_follows_a_new_leader_after_the_old_one_died() {
+    let dead = dead_addr().await;
+    let (addr, seen) = spawn_peer().await;
+    let r = resolver(None, &[]);
+    *r.leaders.lock() = VecDeque::from([Some(peer(2, &dead)), None, Some(peer(3, &addr))]);
+    let a = app(r, Duration::from_secs(5));
+    let (status, v) = call(&a, "/pause", json!({"name": "j"}), &[]).await;
+    assert_eq!((status, v["from"].clone()), (StatusCode::OK, json!("peer")));
+    assert_eq!(seen.lock().len(), 1);
+    let r = resolver(None, &[]);
+    *r.leaders.lock() = VecDeque::from([Some(peer(2, &dead)), Some(peer(1, &dead))]);
+    let (_, v) = call(
+        &app(r, Duration::from_secs(5)),
+        "/pause",
+        json!({"name": "j"}),
+        &[],
+    )
+    .await;
+    assert_eq!(v["from"], "local", "this node became the leader");
 }
 
 #[tokio::test]

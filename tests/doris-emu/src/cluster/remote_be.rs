@@ -38,11 +38,18 @@ pub struct RemoteRowset {
 
 const RETRIES: usize = 3;
 
+/// One shared client per process: it keeps connections to the source BEs alive across
+/// ingests instead of opening (and leaving in TIME_WAIT) a socket per download.
 fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap_or_default()
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .unwrap_or_default()
+        })
+        .clone()
 }
 
 /// GET with Doris' 3 tries; `shown` is the URL as it may be logged (no token).

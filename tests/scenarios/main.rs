@@ -1,0 +1,22 @@
+//! End-to-end acceptance scenarios (/work/shared/scenarios.md, T1–T11 and D1–D6): two
+//! `doris-emu` processes and real `ccr-syncer` node processes, over the real protocols.
+//! Every scenario runs on a single node and on a three-node fleet.
+
+mod harness;
+
+mod t01_common;
+mod t02_partitions;
+mod t03_truncate;
+mod t04_columns;
+mod t05_key_column;
+mod t06_alias;
+mod t07_allow_table_exists;
+mod t08_binlog_expired;
+mod t09_force_fullsync;
+mod t10_replace_partition;
+mod t11_insert_overwrite;
+mod d01_tables_come_and_go;
+mod d02_renames;
+mod d03_paused_backlog;
+mod d04_signature_mismatch;
+mod d05_no_double_apply;
