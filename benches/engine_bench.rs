@@ -72,7 +72,9 @@ fn parse_args() -> anyhow::Result<Args> {
             "--step-seconds" => a.step_seconds = value("--step-seconds")?.parse()?,
             "--max-rate" => a.max_rate = value("--max-rate")?.parse()?,
             "--catchup-txns" => a.catchup_txns = value("--catchup-txns")?.parse()?,
-            "--poll-ms" => a.poll = Duration::from_secs_f64(value("--poll-ms")?.parse::<f64>()? / 1e3),
+            "--poll-ms" => {
+                a.poll = Duration::from_secs_f64(value("--poll-ms")?.parse::<f64>()? / 1e3)
+            }
             "--skip" => a.skip = value("--skip")?,
             "--bench" => {}
             other => bail!(
@@ -106,7 +108,10 @@ fn emu_binary() -> anyhow::Result<PathBuf> {
 async fn main() -> anyhow::Result<()> {
     let args = parse_args()?;
     let binary = emu_binary()?;
-    println!("replication engine benchmark — emulator {}", binary.display());
+    println!(
+        "replication engine benchmark — emulator {}",
+        binary.display()
+    );
     println!("load average at start: {}", stats::load_average());
     let mut lag_rows = Vec::new();
     let mut highest = None;
@@ -138,8 +143,15 @@ async fn main() -> anyhow::Result<()> {
 /// Drain after a run: how long the target may take to show the last commits.
 const DRAIN: Duration = Duration::from_secs(10);
 
-async fn part_a(args: &Args, engine: &EnginePair, floor: &FloorPair) -> anyhow::Result<Vec<LagRow>> {
-    println!("\n## a. lag at fixed rates ({} s each, poll every {:?})", args.seconds, args.poll);
+async fn part_a(
+    args: &Args,
+    engine: &EnginePair,
+    floor: &FloorPair,
+) -> anyhow::Result<Vec<LagRow>> {
+    println!(
+        "\n## a. lag at fixed rates ({} s each, poll every {:?})",
+        args.seconds, args.poll
+    );
     let (stop, follower) = floor.follow();
     let mut rows = Vec::new();
     for (i, rate) in args.rates.iter().enumerate() {
@@ -161,6 +173,9 @@ async fn part_a(args: &Args, engine: &EnginePair, floor: &FloorPair) -> anyhow::
             .await?;
             let row = LagRow::new("a", system, &run);
             report::print_run(&row, &run);
+            if row.missing == 0 {
+                same_rows(src, dst).await?;
+            }
             rows.push(row);
         }
     }
@@ -170,7 +185,10 @@ async fn part_a(args: &Args, engine: &EnginePair, floor: &FloorPair) -> anyhow::
 }
 
 async fn part_b(args: &Args, engine: &EnginePair) -> anyhow::Result<(Vec<LagRow>, Option<f64>)> {
-    println!("\n## b. highest sustained rate (engine; {} s per step)", args.step_seconds);
+    println!(
+        "\n## b. highest sustained rate (engine; {} s per step)",
+        args.step_seconds
+    );
     let (mut rows, mut highest) = (Vec::new(), None);
     let mut rate = 1000.0;
     let mut step = 0;
@@ -240,17 +258,28 @@ async fn part_c(args: &Args, binary: &Path) -> anyhow::Result<Vec<CatchUpRow>> {
         load: stats::load_average(),
     };
     same_rows(&floor.src, &floor.dst).await?;
-    println!("  engine {:.0} txns/s, floor {:.0} txns/s", e_row.rate(), f_row.rate());
+    println!(
+        "  engine {:.0} txns/s, floor {:.0} txns/s",
+        e_row.rate(),
+        f_row.rate()
+    );
     Ok(vec![e_row, f_row])
 }
 
 /// The target must hold exactly the source's rows.
 async fn same_rows(src: &setup::Side, dst: &setup::Side) -> anyhow::Result<()> {
-    let sql = format!("SELECT COUNT(*) AS n FROM `{}`.`{}`", setup::DB, setup::TABLE);
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM `{}`.`{}`",
+        setup::DB,
+        setup::TABLE
+    );
     let count = |rows: Vec<ccr_syncer::doris::SqlRow>| -> anyhow::Result<i64> {
         Ok(rows.first().context("count row")?.get_i64("n")?)
     };
-    let (s, d) = (count(src.sql.query(&sql).await?)?, count(dst.sql.query(&sql).await?)?);
+    let (s, d) = (
+        count(src.sql.query(&sql).await?)?,
+        count(dst.sql.query(&sql).await?)?,
+    );
     if s != d {
         bail!("target has {d} rows, source {s}: replication is broken");
     }

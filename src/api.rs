@@ -6,6 +6,7 @@
 
 pub mod cluster;
 pub mod forward;
+pub mod guard;
 mod handlers;
 mod metrics;
 mod reply;

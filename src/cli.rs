@@ -30,6 +30,10 @@ pub struct Cli {
     /// API token, sent as `Authorization: Bearer <token>`.
     #[arg(long, global = true, env = "SYNCERCTL_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+    /// PEM CA certificate to trust for an `https://` endpoint (the nodes' `api.tls_cert`
+    /// issuer).
+    #[arg(long, global = true, env = "SYNCERCTL_CA_CERT")]
+    pub ca_cert: Option<std::path::PathBuf>,
     /// Print the raw JSON answer instead of a table.
     #[arg(long, global = true)]
     pub json: bool,
@@ -136,6 +140,14 @@ pub enum JobCmd {
 /// Runs the command; the text to print on success.
 pub async fn execute(cli: &Cli) -> Result<String, CliError> {
     let client = ApiClient::new(&cli.endpoint, cli.token.clone(), cli.timeout);
+    let client = match &cli.ca_cert {
+        Some(path) => {
+            let pem = std::fs::read(path)
+                .map_err(|e| CliError::Input(format!("--ca-cert {}: {e}", path.display())))?;
+            client.with_ca(&pem)?
+        }
+        None => client,
+    };
     let json = cli.json;
     match &cli.command {
         Command::Member { cmd } => member::run(&client, cmd, json).await,

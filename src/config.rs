@@ -28,6 +28,7 @@ mod log;
 mod node;
 mod node_config;
 mod raft;
+mod tls;
 
 pub use api::ApiConfig;
 pub use args::{Args, LegacyArgs};
@@ -41,3 +42,4 @@ pub use log::{LogConfig, LogFormat};
 pub use node::NodeSection;
 pub use node_config::{NodeConfig, REDACTED};
 pub use raft::RaftConfig;
+pub use tls::TlsConfig;

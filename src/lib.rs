@@ -13,3 +13,4 @@ pub mod job;
 pub mod manager;
 pub mod node;
 pub mod telemetry;
+pub mod tls;

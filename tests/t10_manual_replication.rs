@@ -13,12 +13,12 @@ use ccr_syncer::doris::{
     SqlOptions,
 };
 use doris_emu::testing::{EmuOptions, EmuProcess};
+use doris_thrift::backend_service::TIngestBinlogRequest;
 use doris_thrift::frontend_service::{
     TBeginTxnRequest, TBinlog, TBinlogType, TCommitTxnRequest, TGetBackendMetaRequest,
     TGetBinlogRequest, TGetMasterTokenRequest, TGetMetaDB, TGetMetaRequest, TGetMetaTable,
     TGetMetaTableMeta, TGetSnapshotRequest, TRestoreSnapshotRequest, TSnapshotType,
 };
-use doris_thrift::backend_service::TIngestBinlogRequest;
 use doris_thrift::status::TStatusCode;
 use doris_thrift::types::{TTabletCommitInfo, TUniqueId};
 
@@ -52,7 +52,12 @@ impl Side {
         };
         let fe = FeClient::new(&spec, FeOptions::default()).expect("fe client");
         let sql = SqlClient::new(&spec, None, SqlOptions::default()).expect("sql client");
-        Side { _emu: emu, spec, fe, sql }
+        Side {
+            _emu: emu,
+            spec,
+            fe,
+            sql,
+        }
     }
 
     async fn exec(&self, sql: &str) {
@@ -67,7 +72,12 @@ impl Side {
         let sql = format!("SELECT * FROM {}.{} ORDER BY id", q(DB), q(TABLE));
         let rows = self.sql.query(&sql).await.expect("select");
         rows.iter()
-            .map(|r| r.columns().iter().map(|c| r.get_opt(c).map(str::to_string)).collect())
+            .map(|r| {
+                r.columns()
+                    .iter()
+                    .map(|c| r.get_opt(c).map(str::to_string))
+                    .collect()
+            })
             .collect()
     }
 
@@ -76,7 +86,10 @@ impl Side {
         let req = TGetMetaRequest {
             db: Some(TGetMetaDB {
                 id: Some(db_id),
-                tables: Some(vec![TGetMetaTable { id: Some(table_id), ..Default::default() }]),
+                tables: Some(vec![TGetMetaTable {
+                    id: Some(table_id),
+                    ..Default::default()
+                }]),
                 ..Default::default()
             }),
             ..Default::default()
@@ -87,7 +100,11 @@ impl Side {
     }
 
     async fn db_id(&self) -> i64 {
-        let rows = self.sql.query("show proc '/dbs/'").await.expect("show proc");
+        let rows = self
+            .sql
+            .query("show proc '/dbs/'")
+            .await
+            .expect("show proc");
         let row = rows
             .iter()
             .find(|r| r.get_str("DbName").ok() == Some(DB))
@@ -167,7 +184,10 @@ async fn backup(src: &Side) -> String {
         q(TABLE)
     ))
     .await;
-    let show = format!("SHOW BACKUP FROM {} WHERE SnapshotName = \"{snapshot}\"", q(DB));
+    let show = format!(
+        "SHOW BACKUP FROM {} WHERE SnapshotName = \"{snapshot}\"",
+        q(DB)
+    );
     wait_for("backup to finish", Duration::from_secs(30), || async {
         let rows = src.sql.query(&show).await.ok()?;
         let state = rows.first()?.get_str("State").ok()?.to_string();
@@ -197,7 +217,8 @@ async fn restore(src: &Side, dst: &Side, snapshot: &str, src_table_id: i64) -> i
         .expect("table_commit_seq_map has the table");
     job_info["extra_info"] = extra_info(src).await;
 
-    dst.exec(&format!("CREATE DATABASE IF NOT EXISTS {}", q(DB))).await;
+    dst.exec(&format!("CREATE DATABASE IF NOT EXISTS {}", q(DB)))
+        .await;
     let label = format!("{snapshot}_r_1");
     dst.fe
         .restore_snapshot(TRestoreSnapshotRequest {
@@ -216,7 +237,12 @@ async fn restore(src: &Side, dst: &Side, snapshot: &str, src_table_id: i64) -> i
         let rows = dst.sql.query(&show).await.ok()?;
         let row = rows.first()?;
         let state = row.get_str("State").ok()?.to_string();
-        assert_ne!(state, "CANCELLED", "restore cancelled: {:?}", row.get_opt("Status"));
+        assert_ne!(
+            state,
+            "CANCELLED",
+            "restore cancelled: {:?}",
+            row.get_opt("Status")
+        );
         (state == "FINISHED").then_some(())
     })
     .await;
@@ -253,7 +279,10 @@ async fn extra_info(src: &Side) -> serde_json::Value {
 async fn next_binlog(src: &Side, prev: i64) -> Option<TBinlog> {
     let res = src
         .fe
-        .get_binlog(TGetBinlogRequest { prev_commit_seq: Some(prev), ..Default::default() })
+        .get_binlog(TGetBinlogRequest {
+            prev_commit_seq: Some(prev),
+            ..Default::default()
+        })
         .await
         .expect("getBinlog");
     let code = res.status.as_ref().map(|s| s.status_code);
@@ -289,7 +318,10 @@ async fn apply_upsert(src: &Side, dst: &Side, ids: (i64, i64), binlog: &TBinlog)
     let dst_meta = dst.table_meta(dst_table_id).await;
     let table_record = &record["tableRecords"][src_table_id.to_string()];
     let mut commit_infos = Vec::new();
-    for part in table_record["partitionRecords"].as_array().expect("partition records") {
+    for part in table_record["partitionRecords"]
+        .as_array()
+        .expect("partition records")
+    {
         let range = part["range"].as_str().expect("range");
         let version = part["version"].as_i64().expect("version");
         commit_infos.extend(
@@ -330,7 +362,13 @@ async fn ingest_partition(
     };
     let (sp, dp) = (find(metas.0), find(metas.1));
     let tablets = |p: &doris_thrift::frontend_service::TGetMetaPartitionMeta| {
-        let index = p.indexes.clone().unwrap_or_default().into_iter().next().expect("index");
+        let index = p
+            .indexes
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .next()
+            .expect("index");
         let mut t = index.tablets.unwrap_or_default();
         t.sort_by_key(|t| t.id);
         t
@@ -392,14 +430,30 @@ async fn table_replicates_by_hand_through_the_real_rpc_sequence() {
     let src_table_id = src.table_id().await;
     let snapshot = backup(&src).await;
     let mut prev = restore(&src, &dst, &snapshot, src_table_id).await;
-    assert_eq!(dst.rows().await, src.rows().await, "target equals source after restore");
+    assert_eq!(
+        dst.rows().await,
+        src.rows().await,
+        "target equals source after restore"
+    );
     let dst_table_id = dst.table_id().await;
-    assert_ne!(src_table_id, dst_table_id, "clusters allocate their own ids");
+    assert_ne!(
+        src_table_id, dst_table_id,
+        "clusters allocate their own ids"
+    );
 
     // Incremental: new loads on the source reach the target through remote transactions.
-    src.exec(&format!("INSERT INTO {}.{} VALUES (1, 5, 'a2'), (500, 7, 'd')", q(DB), q(TABLE)))
-        .await;
-    src.exec(&format!("INSERT INTO {}.{} VALUES (3, 1, NULL)", q(DB), q(TABLE))).await;
+    src.exec(&format!(
+        "INSERT INTO {}.{} VALUES (1, 5, 'a2'), (500, 7, 'd')",
+        q(DB),
+        q(TABLE)
+    ))
+    .await;
+    src.exec(&format!(
+        "INSERT INTO {}.{} VALUES (3, 1, NULL)",
+        q(DB),
+        q(TABLE)
+    ))
+    .await;
     let mut applied = Vec::new();
     while let Some(binlog) = next_binlog(&src, prev).await {
         prev = binlog.commit_seq.expect("seq");
@@ -409,13 +463,20 @@ async fn table_replicates_by_hand_through_the_real_rpc_sequence() {
         }
     }
     assert_eq!(applied.len(), 2, "one UPSERT per source load");
-    assert_eq!(dst.rows().await, src.rows().await, "target equals source after ingest");
+    assert_eq!(
+        dst.rows().await,
+        src.rows().await,
+        "target equals source after ingest"
+    );
 
     // A retried commit with the same label is deduplicated: nothing is applied twice.
     let before = dst.rows().await;
     for binlog in &applied {
         let ids = (src_table_id, dst_table_id);
-        assert!(!apply_upsert(&src, &dst, ids, binlog).await, "label reuse is rejected");
+        assert!(
+            !apply_upsert(&src, &dst, ids, binlog).await,
+            "label reuse is rejected"
+        );
     }
     assert_eq!(dst.rows().await, before, "re-applying changed nothing");
 }

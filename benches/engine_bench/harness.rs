@@ -52,7 +52,8 @@ pub async fn last_seq(src: &Side) -> anyhow::Result<i64> {
             ..Default::default()
         })
         .await?;
-    res.last_commit_seq.context("getBinlogLag without last_commit_seq")
+    res.last_commit_seq
+        .context("getBinlogLag without last_commit_seq")
 }
 
 /// A table job between two emulators, run by the engine.

@@ -45,7 +45,10 @@ impl LagRow {
             achieved: run.achieved(),
             commits: run.commits.len(),
             lag: (v.pct(50.0), v.pct(99.0), v.pct(100.0)),
-            quarters: (run.window(0.0, 0.25).pct(99.0), run.window(0.75, 1.0).pct(99.0)),
+            quarters: (
+                run.window(0.0, 0.25).pct(99.0),
+                run.window(0.75, 1.0).pct(99.0),
+            ),
             missing: run.missing(),
             resolution: run.resolution,
             load: crate::stats::load_average(),
@@ -67,7 +70,7 @@ pub fn print_run(row: &LagRow, run: &LoadRun) {
     println!(
         "  {:<6} offered {:>6.0}/s achieved {:>6.0}/s  commits {:>6}  lag p50 {:>7.2} ms  \
          p99 {:>7.2} ms  max {:>7.2} ms  (q1 p99 {:.2}, q4 p99 {:.2}; missing {}; \
-         resolution ±{:.2} ms; COUNT(*) p50 {:.2} ms)  load {}",
+         resolution ±{:.2} ms; probe p50 {:.2} ms)  load {}",
         row.system,
         row.offered,
         row.achieved,
@@ -150,7 +153,12 @@ pub fn print_summary(lag: &[LagRow], highest: Option<f64>, catch_up: &[CatchUpRo
             c.load
         );
     }
-    let find = |s: &str| catch_up.iter().find(|c| c.system == s).map(CatchUpRow::rate);
+    let find = |s: &str| {
+        catch_up
+            .iter()
+            .find(|c| c.system == s)
+            .map(CatchUpRow::rate)
+    };
     if let (Some(e), Some(f)) = (find("engine"), find("floor")) {
         println!("engine / floor throughput: {:.1} %", 100.0 * e / f);
     }

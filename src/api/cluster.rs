@@ -21,9 +21,7 @@ mod handlers;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use axum::extract::{Request, State};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::middleware;
 use axum::routing::{any, post};
 use axum::Router;
 use serde::{Deserialize, Serialize};
@@ -174,18 +172,13 @@ pub fn router(state: ClusterApi) -> Router {
         .route("/cluster/promote", post(h::promote))
         .route("/cluster/remove", post(h::remove))
         .route("/cluster/drain", post(h::drain))
-        .layer(middleware::from_fn_with_state(state.clone(), auth))
+        .layer(middleware::from_fn_with_state(
+            state.token.clone(),
+            super::guard::require_token,
+        ))
         // After the auth layer: health checks (compose, scripts) carry no token.
         .route("/health", any(h::health))
         .with_state(state)
-}
-
-async fn auth(State(s): State<ClusterApi>, req: Request, next: Next) -> Response {
-    if crate::fleet::internal::authorized(s.token.as_ref(), req.headers()) {
-        return next.run(req).await;
-    }
-    let body = serde_json::json!({ "success": false, "error_msg": "unauthorized" });
-    (axum::http::StatusCode::UNAUTHORIZED, axum::Json(body)).into_response()
 }
 
 #[cfg(test)]

@@ -81,6 +81,8 @@ pub struct Forwarder {
     http: reqwest::Client,
     timeout: Duration,
     max_body: usize,
+    /// `http`, or `https` when the peers serve HTTPS.
+    scheme: &'static str,
 }
 
 impl Forwarder {
@@ -97,7 +99,23 @@ impl Forwarder {
             http,
             timeout,
             max_body,
+            scheme: "http",
         }
+    }
+
+    /// The same forwarder calling peers over HTTPS, trusting only the PEM CA `ca_pem`.
+    pub fn with_tls(mut self, ca_pem: &[u8]) -> Result<Self, crate::tls::TlsError> {
+        self.http = crate::tls::https_client(ca_pem)?
+            .connect_timeout(Duration::from_secs(1).min(self.timeout))
+            .tcp_nodelay(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| crate::tls::TlsError::Invalid {
+                what: "forwarding HTTPS client".into(),
+                msg: e.to_string(),
+            })?;
+        self.scheme = "https";
+        Ok(self)
     }
 }
 
@@ -247,7 +265,7 @@ async fn send(
     body: Bytes,
 ) -> Result<Response, SendError> {
     let pq = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-    let url = format!("http://{}{pq}", peer.dial_addr);
+    let url = format!("{}://{}{pq}", f.scheme, peer.dial_addr);
     let method = reqwest::Method::from_bytes(parts.method.as_str().as_bytes())
         .unwrap_or(reqwest::Method::POST);
     let timeout = if parts.uri.path().starts_with("/cluster/") {

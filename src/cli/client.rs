@@ -106,6 +106,18 @@ impl ApiClient {
         }
     }
 
+    /// The same client trusting only the PEM CA `ca_pem` for HTTPS endpoints.
+    pub fn with_ca(mut self, ca_pem: &[u8]) -> Result<Self, CliError> {
+        let bad = |e: &dyn std::fmt::Display| CliError::Input(format!("--ca-cert: {e}"));
+        self.http = crate::tls::https_client(ca_pem)
+            .map_err(|e| bad(&e))?
+            .connect_timeout(self.timeout.min(Duration::from_secs(5)))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| bad(&e))?;
+        Ok(self)
+    }
+
     /// `GET path`.
     pub async fn get(&self, path: &str) -> Result<Reply, CliError> {
         self.call(reqwest::Method::GET, path, None).await

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::doris::Secret;
 
-use super::{ApiConfig, DorisConfig, FeatureFlags, LogConfig, NodeSection, RaftConfig};
+use super::{ApiConfig, DorisConfig, FeatureFlags, LogConfig, NodeSection, RaftConfig, TlsConfig};
 
 /// Everything a node needs, typed and validated. Built by [`super::load`] (flags, env,
 /// file, defaults) or by hand in tests (`NodeConfig::default()` plus field updates).
@@ -19,6 +19,8 @@ pub struct NodeConfig {
     pub raft: RaftConfig,
     /// `[api]`: HTTP API access control and limits.
     pub api: ApiConfig,
+    /// `[tls]`: TLS between nodes.
+    pub tls: TlsConfig,
     /// `[doris]`: Doris client timeouts and limits.
     pub doris: DorisConfig,
     /// `[features]`: the original's feature switches.
@@ -37,6 +39,7 @@ impl NodeConfig {
         self.node.check()?;
         self.raft.check()?;
         self.api.check()?;
+        self.tls.check()?;
         self.doris.check()?;
         self.log.check()
     }

@@ -97,8 +97,8 @@ async fn begin_snapshot(ctx: &JobCtx, p: &mut Progress) -> EngineResult<()> {
 
 /// `<prefix>_<db>_<table>_<unix ms>` (db jobs: `<prefix>_<db>_<unix ms>`), with characters
 /// a label cannot hold replaced. Milliseconds, not seconds: a forced full sync right after
-/// the first one (same second) would otherwise reuse the old snapshot name and restore
-/// label, and the source would answer with the old snapshot (scenario T9).
+/// the first one (same second) would otherwise reuse the first one's snapshot name and
+/// restore label, and the BACKUP/RESTORE jobs are polled by name (scenario T9).
 fn snapshot_name(prefix: &str, db: &str, table: &str) -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

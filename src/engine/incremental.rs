@@ -22,6 +22,10 @@ use crate::engine::upsert;
 use crate::job::progress::unix_now;
 use crate::job::{Progress, SyncState};
 
+/// Binlogs asked for per getBinlog (`num_acquired`): a job that is behind pays one
+/// round trip per batch, not per binlog. FEs without the field answer with one binlog.
+const BATCH: i64 = 32;
+
 /// Polls and applies binlogs until the job leaves incremental sync (returns `Ok`) or a
 /// step fails.
 pub async fn run(ctx: &JobCtx, p: &mut Progress, cmds: &mut Commands) -> EngineResult<()> {
@@ -94,6 +98,7 @@ async fn fetch(ctx: &JobCtx, prev: i64) -> EngineResult<TGetBinlogResult> {
     let req = TGetBinlogRequest {
         prev_commit_seq: Some(prev),
         table_id,
+        num_acquired: Some(BATCH),
         ..Default::default()
     };
     let res = ctx
@@ -148,6 +153,8 @@ async fn apply(ctx: &JobCtx, p: &mut Progress, b: &TBinlog) -> EngineResult<()> 
             BinlogRecord::Upsert(r) => upsert::apply(ctx, p, r).await?,
             BinlogRecord::Dummy => return to_full_sync(ctx, p, seq, "DUMMY binlog").await,
             other => {
+                // Any DDL may change partitions, indexes or tablets: plan ingests afresh.
+                ctx.meta.invalidate_table_meta();
                 let ids = b.table_ids.as_deref().unwrap_or_default();
                 apply_ddl::apply(ctx, p, other, ids).await?
             }

@@ -19,6 +19,7 @@ use crate::engine::context::JobCtx;
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::records::TableRecord;
 
+mod plan_cache;
 #[cfg(test)]
 mod tests;
 
@@ -61,42 +62,18 @@ pub struct MetaView<'a> {
     pub shadow: &'a BTreeSet<i64>,
 }
 
-/// Fetches metadata, plans and runs every ingest of `targets` into txn `txn_id`.
+/// Plans (from cached or fresh metadata) and runs every ingest of `targets` into txn
+/// `txn_id`.
 pub async fn ingest_all(
     ctx: &JobCtx,
     txn_id: i64,
     targets: &[Target],
     shadow: &BTreeSet<i64>,
 ) -> EngineResult<Vec<TTabletCommitInfo>> {
-    let src_ids: Vec<i64> = targets.iter().map(|t| t.src_id).collect();
-    let dest_ids: Vec<i64> = targets.iter().map(|t| t.dest_id).collect();
-    let src = ctx
-        .guard(async {
-            ctx.get_meta(&ctx.src, ctx.src_db_id().await?, &src_ids)
-                .await
-        })
-        .await?;
-    let dest = ctx
-        .guard(async {
-            ctx.get_meta(&ctx.dest, ctx.dest_db_id().await?, &dest_ids)
-                .await
-        })
-        .await?;
-    let src_bes = ctx.guard(ctx.backends(true)).await?;
-    let dest_bes = ctx.guard(ctx.backends(false)).await?;
-    let view = MetaView {
-        src: &src,
-        dest: &dest,
-        src_bes: &src_bes,
-        dest_bes: &dest_bes,
-        shadow,
-    };
-    let mut tasks = Vec::new();
-    for t in targets {
-        tasks.extend(plan_table(&view, txn_id, t)?);
-    }
+    let tasks = plan_cache::plan(ctx, txn_id, targets, shadow).await?;
     let res = ctx.guard(run(&ctx.be, tasks)).await;
     if res.is_err() {
+        // Also drops the cached getMeta trees: the replay plans on fresh metadata.
         ctx.meta.invalidate_backends();
     }
     res

@@ -1,7 +1,8 @@
 //! Metadata lookups: db/table ids by name (`show proc`), table names by id, `getMeta`
 //! trees, backends and the source master token. Ids by name are cached until
 //! invalidated (after restores and DDL); backends and the token expire after a TTL so
-//! BE topology changes are seen (unlike the original, §11.17).
+//! BE topology changes are seen (unlike the original, §11.17). The getMeta trees of the
+//! tables UPSERTs write are reused across consecutive UPSERTs (see [`TableMeta`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -36,6 +37,25 @@ struct CacheInner {
     src_backends: Option<(Instant, Backends)>,
     dest_backends: Option<(Instant, Backends)>,
     token: Option<(Instant, String)>,
+    table_meta: Option<(Instant, TableMeta)>,
+}
+
+/// getMeta of the tables one UPSERT writes, on both sides, kept for the next UPSERTs of
+/// the same tables so each does not pay two getMeta round trips. Dropped after the TTL,
+/// on any DDL/restore (`invalidate_dest_tables`), any ingest failure, and whenever a
+/// binlog names a partition or index it lacks; the source replica versions in it are
+/// normalised by the ingest planner (a stale tree can only cause a failed, rolled-back
+/// ingest that is retried on fresh metadata, never a wrong commit).
+#[derive(Clone)]
+pub struct TableMeta {
+    /// Source table ids asked for.
+    pub src_ids: Vec<i64>,
+    /// Target table ids asked for.
+    pub dest_ids: Vec<i64>,
+    /// Source getMeta.
+    pub src: Arc<TGetMetaDBMeta>,
+    /// Target getMeta.
+    pub dest: Arc<TGetMetaDBMeta>,
 }
 
 impl MetaCache {
@@ -49,7 +69,9 @@ impl MetaCache {
 
     /// Forgets target table ids (after a restore, CREATE/DROP/RENAME TABLE).
     pub fn invalidate_dest_tables(&self) {
-        self.inner.lock().dest_tables = None;
+        let mut g = self.inner.lock();
+        g.dest_tables = None;
+        g.table_meta = None;
     }
 
     /// Forgets backends and token (after an ingest failure).
@@ -57,6 +79,23 @@ impl MetaCache {
         let mut g = self.inner.lock();
         g.src_backends = None;
         g.dest_backends = None;
+        g.table_meta = None;
+    }
+
+    /// Forgets the cached getMeta trees.
+    pub fn invalidate_table_meta(&self) {
+        self.inner.lock().table_meta = None;
+    }
+
+    /// The cached getMeta trees, if fresh and for exactly these tables.
+    pub fn table_meta(&self, src_ids: &[i64], dest_ids: &[i64]) -> Option<TableMeta> {
+        self.fresh(&self.inner.lock().table_meta)
+            .filter(|m| m.src_ids == src_ids && m.dest_ids == dest_ids)
+    }
+
+    /// Remembers getMeta trees for the next UPSERTs.
+    pub fn store_table_meta(&self, m: TableMeta) {
+        self.inner.lock().table_meta = Some((Instant::now(), m));
     }
 
     fn fresh<T: Clone>(&self, slot: &Option<(Instant, T)>) -> Option<T> {

@@ -50,6 +50,8 @@ pub struct InternalClient {
     token: Option<Secret>,
     /// Rewrites of advertised HTTP addresses (NAT, fault-injecting proxies in tests).
     addr_map: BTreeMap<String, String>,
+    /// `http` or, when the peers serve HTTPS, `https`.
+    scheme: &'static str,
 }
 
 impl InternalClient {
@@ -65,7 +67,33 @@ impl InternalClient {
             http,
             token,
             addr_map,
+            scheme: "http",
         }
+    }
+
+    /// The same client calling peers over HTTPS, trusting only the PEM CA `ca_pem`.
+    pub fn with_tls(mut self, ca_pem: &[u8]) -> Result<Self, crate::tls::TlsError> {
+        self.http = crate::tls::https_client(ca_pem)?
+            .connect_timeout(Duration::from_millis(500))
+            .tcp_nodelay(true)
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| crate::tls::TlsError::Invalid {
+                what: "internal HTTPS client".into(),
+                msg: e.to_string(),
+            })?;
+        self.scheme = "https";
+        Ok(self)
+    }
+
+    /// The URL of `path` on the peer advertised at `addr`.
+    pub fn url(&self, addr: &str, path: &str) -> String {
+        format!("{}://{}{path}", self.scheme, self.dial_addr(addr))
+    }
+
+    /// The underlying HTTP client (trusts the peers' CA when TLS is on).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
     }
 
     /// The address actually dialed for an advertised `addr`.
@@ -116,7 +144,7 @@ impl InternalClient {
         B: Serialize + ?Sized,
         R: DeserializeOwned,
     {
-        let url = format!("http://{}{path}", self.dial_addr(addr));
+        let url = self.url(addr, path);
         let mut req = self.http.post(&url).timeout(timeout).json(body);
         if forwarded {
             req = req.header(FORWARDED_HEADER, "1");
@@ -155,7 +183,7 @@ impl InternalClient {
         body: axum::body::Bytes,
         timeout: Duration,
     ) -> Result<(u16, axum::body::Bytes), ClientError> {
-        let url = format!("http://{}{path_and_query}", self.dial_addr(addr));
+        let url = self.url(addr, path_and_query);
         let mut req = self
             .http
             .post(&url)

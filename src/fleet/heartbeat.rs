@@ -54,16 +54,19 @@ pub enum HeartbeatReply {
 }
 
 impl FleetCore {
-    /// Leader side of a heartbeat from `node`.
-    pub fn answer_heartbeat(&self, node: NodeId) -> HeartbeatReply {
+    /// Leader side of a heartbeat from `node`. Without a recent confirmation (e.g. right
+    /// after an election) the leader confirms its quorum first, so nodes get their lease
+    /// back as soon as a new leader exists.
+    pub async fn answer_heartbeat(&self, node: NodeId) -> HeartbeatReply {
         let (leader, term) = self.leader_and_term();
         if leader != Some(self.id) {
             return HeartbeatReply::NotLeader { leader };
         }
         self.liveness.on_leader_term(term);
-        if !self
-            .liveness
-            .confirmed_within(term, self.timing.confirm_max_age())
+        let max_age = self.timing.confirm_max_age();
+        if !self.liveness.confirmed_within(term, max_age)
+            && !(self.confirm_leadership(term).await
+                && self.liveness.confirmed_within(term, max_age))
         {
             return HeartbeatReply::NotConfirmed;
         }
@@ -80,6 +83,28 @@ impl FleetCore {
 }
 
 impl FleetCore {
+    /// Confirms leadership in `term` with a quorum (bounded by half the lease) and records
+    /// it; `true` on success. Also waits until the local state machine applied everything
+    /// committed, so the leader is caught up.
+    pub async fn confirm_leadership(&self, term: u64) -> bool {
+        let started = Instant::now();
+        let check = self.raft.ensure_linearizable();
+        match tokio::time::timeout(self.timing.lease / 2, check).await {
+            Ok(Ok(())) => {
+                self.liveness.set_confirmed(term, started);
+                true
+            }
+            Ok(Err(e)) => {
+                tracing::debug!(node = self.id, error = %e, "Leadership not confirmed.");
+                false
+            }
+            Err(_) => {
+                tracing::debug!(node = self.id, "Leadership confirmation timed out.");
+                false
+            }
+        }
+    }
+
     /// `true` if `node` is a voter or learner of the group as this node knows it.
     pub fn is_member(&self, node: NodeId) -> bool {
         let metrics = self.raft.metrics();
@@ -88,14 +113,28 @@ impl FleetCore {
     }
 }
 
-/// Runs the heartbeat loop of this node until `cancel` fires.
+/// Runs the heartbeat loop of this node until `cancel` fires: every
+/// `heartbeat_interval`, and at once when the leader changes (so a failover costs the lease
+/// as little as possible).
 pub async fn run(core: Arc<FleetCore>, cancel: CancellationToken) {
     let mut tick = tokio::time::interval(core.timing.heartbeat_interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut metrics = core.raft.metrics();
+    let mut leader = core.leader_and_term().0;
     loop {
         tokio::select! {
             _ = cancel.cancelled() => break,
             _ = tick.tick() => beat(&core, &cancel).await,
+            r = metrics.changed() => {
+                if r.is_err() {
+                    break;
+                }
+                let now = metrics.borrow().current_leader;
+                if now != leader && now.is_some() {
+                    beat(&core, &cancel).await;
+                }
+                leader = now;
+            }
         }
     }
 }
@@ -110,22 +149,17 @@ async fn beat(core: &Arc<FleetCore>, cancel: &CancellationToken) {
     }
 }
 
-/// The leader's own tick: confirm leadership with a quorum (this also waits until the
-/// local state machine applied everything committed, so the leader is caught up).
+/// The leader's own tick: confirm leadership with a quorum, which renews its own lease
+/// (the confirmation also waits for the local apply, so the leader is caught up).
 async fn confirm_self(core: &FleetCore, term: u64, sent: Instant) {
     core.liveness.on_leader_term(term);
-    let check = core.raft.ensure_linearizable();
-    match tokio::time::timeout(core.timing.lease, check).await {
-        Ok(Ok(())) => {
-            core.liveness.set_confirmed(term, sent);
-            core.liveness.record(core.id);
-            if let Renewal::Reacquired { generation } = core.lease.renew(sent) {
-                tracing::info!(node = core.id, term, "Lease acquired as leader.");
-                core.lease.set_caught_up(generation);
-            }
-        }
-        Ok(Err(e)) => tracing::debug!(node = core.id, error = %e, "Leadership not confirmed."),
-        Err(_) => tracing::debug!(node = core.id, "Leadership confirmation timed out."),
+    if !core.confirm_leadership(term).await {
+        return;
+    }
+    core.liveness.record(core.id);
+    if let Renewal::Reacquired { generation } = core.lease.renew(sent) {
+        tracing::info!(node = core.id, term, "Lease acquired as leader.");
+        core.lease.set_caught_up(generation);
     }
 }
 

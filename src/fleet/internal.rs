@@ -12,10 +12,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::middleware;
 use axum::routing::{any, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -110,33 +109,15 @@ pub fn router(state: InternalState) -> Router {
         .route(STATUS_PATH, any(status))
         .route(MEMBERS_PATH, any(members))
         .route(APPLIED_PATH, any(applied))
-        .layer(middleware::from_fn_with_state(state.clone(), auth))
+        .layer(middleware::from_fn_with_state(
+            state.token.clone(),
+            crate::api::guard::require_token,
+        ))
         .with_state(state)
 }
 
 /// `true` if `headers` carry the bearer `token` (always when none is configured).
-pub fn authorized(token: Option<&Secret>, headers: &HeaderMap) -> bool {
-    let Some(token) = token else {
-        return true;
-    };
-    let given = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    given.is_some_and(|g| constant_time_eq(g.as_bytes(), token.expose().as_bytes()))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-async fn auth(State(s): State<InternalState>, req: Request, next: Next) -> Response {
-    if authorized(s.token.as_ref(), req.headers()) {
-        return next.run(req).await;
-    }
-    let body = serde_json::json!({ "success": false, "error_msg": "unauthorized" });
-    (StatusCode::UNAUTHORIZED, Json(body)).into_response()
-}
+pub use crate::api::guard::authorized;
 
 async fn raft_write(State(s): State<InternalState>, Json(cmd): Json<Command>) -> Json<WireWrite> {
     Json(s.core.writer.write_local(cmd).await)
@@ -146,7 +127,7 @@ async fn heartbeat(
     State(s): State<InternalState>,
     Json(req): Json<HeartbeatRequest>,
 ) -> Json<HeartbeatReply> {
-    Json(s.core.answer_heartbeat(req.node))
+    Json(s.core.answer_heartbeat(req.node).await)
 }
 
 async fn admin(

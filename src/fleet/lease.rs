@@ -96,6 +96,12 @@ impl Lease {
         Self::compute(&g, self.lease, Instant::now())
     }
 
+    /// The current acquisition generation (incremented every time the lease is
+    /// re-acquired after running out); runners started under an older one are stale.
+    pub fn generation(&self) -> u64 {
+        self.inner.lock().generation
+    }
+
     /// Time since the last confirmed quorum contact.
     pub fn last_contact_age(&self) -> Option<Duration> {
         self.inner.lock().last_contact.map(|t| t.elapsed())

@@ -55,6 +55,9 @@ pub fn desired(sm: &StateMachineData, node: NodeId) -> Desired {
 struct Held {
     epoch: u64,
     version: u64,
+    /// Lease generation it was started under: a runner may have been fenced by a lease
+    /// lapse the reconciler did not observe, so a new generation restarts it.
+    generation: u64,
     revoke: CancellationToken,
 }
 
@@ -63,6 +66,9 @@ pub struct Reconciler {
     deps: CheckpointDeps,
     host: Arc<dyn RunnerHost>,
     held: Mutex<HashMap<String, Held>>,
+    /// `(state changes counter, may run, lease generation)` of the last pass: progress
+    /// saves do not move the counter, so checkpoint traffic costs no reconciliation work.
+    last: Mutex<Option<(u64, bool, u64)>>,
 }
 
 impl Reconciler {
@@ -72,6 +78,7 @@ impl Reconciler {
             deps,
             host,
             held: Mutex::new(HashMap::new()),
+            last: Mutex::new(None),
         })
     }
 
@@ -95,27 +102,37 @@ impl Reconciler {
             // Coalesce bursts of applies (checkpoints) into one pass.
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        self.apply(Desired::new());
+        self.apply(Desired::new(), 0);
     }
 
-    /// One reconciliation pass.
+    /// One reconciliation pass (skipped when neither the jobs, the ownership nor the lease
+    /// changed since the last one).
     pub fn reconcile(&self) {
-        let want = if self.deps.lease.may_run() {
+        let (may_run, generation) = (self.deps.lease.may_run(), self.deps.lease.generation());
+        let changes = self.deps.raft.read_state(|sm| sm.state.changes);
+        let key = (changes, may_run, generation);
+        if *self.last.lock() == Some(key) {
+            return;
+        }
+        let want = if may_run {
             let node = self.deps.node;
             self.deps.raft.read_state(|sm| desired(sm, node))
         } else {
             Desired::new()
         };
-        self.apply(want);
+        self.apply(want, generation);
+        *self.last.lock() = Some(key);
     }
 
-    fn apply(&self, want: Desired) {
+    fn apply(&self, want: Desired, generation: u64) {
         let mut held = self.held.lock();
         let stale: Vec<String> = held
             .iter()
             .filter(|(name, h)| {
-                want.get(*name)
-                    .is_none_or(|(epoch, version)| *epoch != h.epoch || *version != h.version)
+                h.generation != generation
+                    || want
+                        .get(*name)
+                        .is_none_or(|(epoch, version)| *epoch != h.epoch || *version != h.version)
             })
             .map(|(name, _)| name.clone())
             .collect();
@@ -130,13 +147,13 @@ impl Reconciler {
             if held.contains_key(&name) {
                 continue;
             }
-            if let Some(h) = self.start(&name, epoch, version) {
+            if let Some(h) = self.start(&name, epoch, version, generation) {
                 held.insert(name, h);
             }
         }
     }
 
-    fn start(&self, name: &str, epoch: u64, version: u64) -> Option<Held> {
+    fn start(&self, name: &str, epoch: u64, version: u64, generation: u64) -> Option<Held> {
         let spec_json = self
             .deps
             .raft
@@ -157,6 +174,7 @@ impl Reconciler {
         Some(Held {
             epoch,
             version,
+            generation,
             revoke,
         })
     }

@@ -26,6 +26,7 @@ use crate::fleet::store::RaftJobStore;
 use crate::fleet::{heartbeat, leader_loop, FleetCore, FleetTiming};
 use crate::manager::{engine_runner_factory, JobManager, RunnerFactory};
 use crate::telemetry::Metrics;
+use crate::tls::NodeTls;
 
 async fn bind(addr: &str, what: &str) -> Result<TcpListener, NodeError> {
     TcpListener::bind(addr)
@@ -67,7 +68,7 @@ async fn listeners(cfg: &NodeConfig) -> Result<Listeners, NodeError> {
     })
 }
 
-fn raft_config(opts: &NodeOptions, info: &NodeInfo) -> RaftNodeConfig {
+fn raft_config(opts: &NodeOptions, info: &NodeInfo, tls: &NodeTls) -> RaftNodeConfig {
     let cfg = &opts.config;
     let dir = cfg.node.data_dir.join("raft");
     let mut rc = RaftNodeConfig::new(cfg.node.id, info.clone(), dir);
@@ -76,6 +77,7 @@ fn raft_config(opts: &NodeOptions, info: &NodeInfo) -> RaftNodeConfig {
     rc.election_timeout_max = cfg.raft.election_timeout_max;
     rc.snapshot_policy = SnapshotPolicy::LogsSinceLast(cfg.raft.snapshot_logs_since_last);
     rc.network.addr_map = opts.addr_map.clone();
+    rc.network.tls = tls.raft.clone();
     rc
 }
 
@@ -92,13 +94,14 @@ async fn start_raft(
     opts: &NodeOptions,
     info: &NodeInfo,
     listener: TcpListener,
+    tls: &NodeTls,
 ) -> Result<Arc<RaftNode>, NodeError> {
     let dir = opts.config.node.data_dir.clone();
     std::fs::create_dir_all(&dir).map_err(|source| NodeError::Io {
         what: format!("create data dir {}", dir.display()),
         source,
     })?;
-    let raft = RaftNode::start_with_listener(raft_config(opts, info), listener).await?;
+    let raft = RaftNode::start_with_listener(raft_config(opts, info, tls), listener).await?;
     let raft = Arc::new(raft);
     let bootstrap = opts.bootstrap && opts.config.node.join.is_empty();
     if bootstrap && raft.initialize_single(info.clone()).await? {
@@ -133,12 +136,11 @@ fn runners(opts: &NodeOptions) -> (Arc<dyn RunnerFactory>, Arc<dyn ClusterOps>) 
 fn spawn_http(
     listener: TcpListener,
     app: axum::Router,
+    tls: Option<Arc<rustls::ServerConfig>>,
     cancel: CancellationToken,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let serve = axum::serve(listener, app)
-            .with_graceful_shutdown(async move { cancel.cancelled().await });
-        if let Err(e) = serve.await {
+        if let Err(e) = crate::tls::serve(listener, app, tls, cancel).await {
             tracing::error!(error = %e, "HTTP server failed.");
         }
     })
@@ -175,14 +177,17 @@ const FORWARD_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The public API, the `/cluster/...` admin routes and the internal routes, behind the
 /// server-side forwarding layer (leader-bound writes, owner-bound job calls).
-fn app(cfg: &NodeConfig, manager: &Arc<JobManager>, internal: &InternalState) -> axum::Router {
+fn app(
+    cfg: &NodeConfig,
+    manager: &Arc<JobManager>,
+    internal: &InternalState,
+    forwarder: Forwarder,
+) -> axum::Router {
     let admin = FleetAdmin::new(internal.clone(), Some(cfg.node.data_dir.clone()));
     let cluster = ClusterApi {
         admin: Arc::new(admin),
         token: cfg.api.token.clone(),
     };
-    let resolver = Arc::new(FleetResolver::new(internal.core.clone()));
-    let forwarder = Forwarder::new(resolver, FORWARD_TIMEOUT, cfg.api.max_body_bytes);
     api::router(ApiState::new(manager.clone()))
         .merge(api::cluster::router(cluster))
         .merge(internal::router(internal.clone()))
@@ -194,12 +199,42 @@ fn app(cfg: &NodeConfig, manager: &Arc<JobManager>, internal: &InternalState) ->
             internal.core.clone(),
             read_your_writes::layer,
         ))
+        // Outermost: refuse unauthenticated and oversized requests before any work.
+        .layer(middleware::from_fn_with_state(
+            cfg.api.max_body_bytes,
+            api::guard::limit_body,
+        ))
+        .layer(middleware::from_fn_with_state(
+            cfg.api.token.clone(),
+            api::guard::require_token,
+        ))
+}
+
+/// The forwarding layer's state, over HTTPS when the API serves HTTPS.
+fn forwarder(
+    cfg: &NodeConfig,
+    core: &Arc<FleetCore>,
+    tls: &NodeTls,
+) -> Result<Forwarder, NodeError> {
+    let resolver = Arc::new(FleetResolver::new(core.clone()));
+    let f = Forwarder::new(resolver, FORWARD_TIMEOUT, cfg.api.max_body_bytes);
+    match &tls.api_ca {
+        Some(ca) => f.with_tls(ca).map_err(tls_error),
+        None => Ok(f),
+    }
+}
+
+fn tls_error(e: crate::tls::TlsError) -> NodeError {
+    NodeError::Config {
+        key: "tls".into(),
+        msg: e.to_string(),
+    }
 }
 
 /// Spawns the HTTP server and the fleet tasks.
 fn spawn_tasks(
     cfg: &NodeConfig,
-    http: TcpListener,
+    http: (TcpListener, Forwarder, Option<Arc<rustls::ServerConfig>>),
     internal: &InternalState,
     manager: &Arc<JobManager>,
     join: (NodeInfo, Vec<String>),
@@ -208,7 +243,12 @@ fn spawn_tasks(
 ) -> Vec<JoinHandle<()>> {
     let core = &internal.core;
     vec![
-        spawn_http(http, app(cfg, manager, internal), cancel.clone()),
+        spawn_http(
+            http.0,
+            app(cfg, manager, internal, http.1),
+            http.2,
+            cancel.clone(),
+        ),
         tokio::spawn(core.lease.clone().watchdog(cancel.clone())),
         tokio::spawn(heartbeat::run(core.clone(), cancel.clone())),
         tokio::spawn(leader_loop::run(core.clone(), cancel.clone())),
@@ -228,18 +268,24 @@ pub(super) async fn start(
         key: key.to_string(),
         msg,
     })?;
+    let tls = NodeTls::load(cfg).map_err(tls_error)?;
     let l = listeners(cfg).await?;
-    let raft = start_raft(&opts, &l.info, l.raft).await?;
+    let raft = start_raft(&opts, &l.info, l.raft, &tls).await?;
     let client = InternalClient::new(cfg.api.token.clone(), opts.addr_map.clone());
+    let client = match &tls.api_ca {
+        Some(ca) => client.with_tls(ca).map_err(tls_error)?,
+        None => client,
+    };
     let core = FleetCore::new(raft, client, timing(cfg));
     let cancel = shutdown.child_token();
     let (manager, internal) = manager_and_reconciler(&opts, &core, &cancel);
     let metrics = opts.metrics.clone();
     let metrics = metrics.unwrap_or_else(|| Metrics::new(cfg.node.id));
     let join = (l.info.clone(), cfg.node.join.clone());
+    let forwarder = forwarder(cfg, &core, &tls)?;
     let tasks = spawn_tasks(
         cfg,
-        l.http,
+        (l.http, forwarder, tls.api_server.clone()),
         &internal,
         &manager,
         join,

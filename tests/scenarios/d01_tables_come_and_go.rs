@@ -25,8 +25,11 @@ pub fn binlog_db(db: &str) -> String {
 pub async fn run(h: &Scenario) {
     h.src_sql(&[&binlog_db(DB)]).await;
     for t in ["a", "b", "c"] {
-        h.src_sql(&[&dup_table(DB, t), &format!("INSERT INTO {DB}.{t} VALUES (1, 1), (2, 2)")])
-            .await;
+        h.src_sql(&[
+            &dup_table(DB, t),
+            &format!("INSERT INTO {DB}.{t} VALUES (1, 1), (2, 2)"),
+        ])
+        .await;
     }
     h.create_job(h.db_job("d1", DB)).await;
     h.wait_db_equal(DB).await;
@@ -51,10 +54,17 @@ pub async fn run(h: &Scenario) {
     h.wait_db_equal(DB).await;
     let names = h.dst_tables(DB).await;
     assert_eq!(names, ["a", "c", "d", "v_kept"], "target objects");
-    poll("a query through the replicated view", Duration::from_secs(30), || async {
-        let rows = h.dst_rows(&format!("SELECT * FROM {DB}.v_kept")).await.ok()?;
-        (rows.len() == 3).then_some(())
-    })
+    poll(
+        "a query through the replicated view",
+        Duration::from_secs(30),
+        || async {
+            let rows = h
+                .dst_rows(&format!("SELECT * FROM {DB}.v_kept"))
+                .await
+                .ok()?;
+            (rows.len() == 3).then_some(())
+        },
+    )
     .await;
     h.assert_no_full_sync("d1", DB, &mark).await;
 }

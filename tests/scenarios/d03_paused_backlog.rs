@@ -29,8 +29,7 @@ pub async fn run(h: &Scenario) {
     h.wait_incremental("d3").await;
     let mark = h.full_sync_mark("d3", DB).await;
 
-    h.pause("d3").await;
-    h.wait_state("d3", "paused").await;
+    h.pause_and_wait("d3").await;
     h.src_sql(&[
         &format!("INSERT INTO {DB}.a VALUES (2, 2)"),
         &format!("ALTER TABLE {DB}.a ADD COLUMN w BIGINT SUM NOT NULL DEFAULT \"0\""),

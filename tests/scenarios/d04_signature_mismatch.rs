@@ -36,8 +36,14 @@ pub async fn run(h: &Scenario) {
     ])
     .await;
     h.wait_db_equal(DB).await;
-    let rows = h.dst_rows(&format!("SELECT * FROM {DB}.t ORDER BY k")).await;
-    assert_eq!(rows.map(|r| r.len()), Ok(3), "the target's own rows are gone");
+    let rows = h
+        .dst_rows(&format!("SELECT * FROM {DB}.t ORDER BY k"))
+        .await;
+    assert_eq!(
+        rows.map(|r| r.len()),
+        Ok(3),
+        "the target's own rows are gone"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

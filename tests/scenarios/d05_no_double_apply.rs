@@ -25,11 +25,11 @@ pub async fn run(h: &Scenario) {
     h.wait_db_equal(DB).await;
     h.wait_incremental("d5").await;
 
-    h.pause("d5").await;
-    h.wait_state("d5", "paused").await;
+    h.pause_and_wait("d5").await;
     for t in TABLES {
         for _ in 0..3 {
-            h.src_sql(&[&format!("INSERT INTO {DB}.{t} VALUES (7, 1)")]).await;
+            h.src_sql(&[&format!("INSERT INTO {DB}.{t} VALUES (7, 1)")])
+                .await;
         }
         h.src_sql(&[&format!(
             "ALTER TABLE {DB}.{t} ADD COLUMN w BIGINT SUM NOT NULL DEFAULT \"0\""
@@ -39,7 +39,9 @@ pub async fn run(h: &Scenario) {
     h.resume("d5").await;
     h.wait_db_equal(DB).await;
     for t in TABLES {
-        let rows = h.dst_rows(&format!("SELECT v FROM {DB}.{t} WHERE k = 7")).await;
+        let rows = h
+            .dst_rows(&format!("SELECT v FROM {DB}.{t} WHERE k = 7"))
+            .await;
         assert_eq!(rows, Ok(vec![vec!["3".to_string()]]), "sum of key 7 in {t}");
     }
 }

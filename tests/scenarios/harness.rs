@@ -18,7 +18,6 @@ use parking_lot::Mutex;
 use serde_json::{json, Value};
 
 pub use api::ProgressView;
-pub use db::TableState;
 use nodes::Node;
 
 /// How long API calls retry (elections, forwarding) before the scenario fails.
@@ -223,14 +222,22 @@ impl Scenario {
     }
 
     /// "No full sync": `full_sync_start_at` unchanged and no new BACKUP on the source.
-    pub async fn assert_no_full_sync(&self, job: &str, db: &str, before: &(ProgressView, Vec<String>)) {
+    pub async fn assert_no_full_sync(
+        &self,
+        job: &str,
+        db: &str,
+        before: &(ProgressView, Vec<String>),
+    ) {
         let (p, backups) = self.full_sync_mark(job, db).await;
         assert_eq!(
             p.full_sync_start_at, before.0.full_sync_start_at,
             "job {job} ran a full sync: progress {}",
             p.raw
         );
-        assert_eq!(backups, before.1, "job {job}: a new BACKUP was issued on the source");
+        assert_eq!(
+            backups, before.1,
+            "job {job}: a new BACKUP was issued on the source"
+        );
     }
 
     /// Like [`Scenario::assert_no_full_sync`], but partial-sync BACKUPs (`ccrp_`) are
@@ -247,7 +254,10 @@ impl Scenario {
             "job {job} ran a full sync: progress {}",
             p.raw
         );
-        let new: Vec<String> = backups.into_iter().filter(|b| !before.1.contains(b)).collect();
+        let new: Vec<String> = backups
+            .into_iter()
+            .filter(|b| !before.1.contains(b))
+            .collect();
         assert!(
             new.iter().all(|b| b.starts_with("ccrp_")),
             "job {job}: non-partial BACKUPs issued: {new:?}"

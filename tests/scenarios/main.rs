@@ -4,6 +4,12 @@
 
 mod harness;
 
+mod d01_tables_come_and_go;
+mod d02_renames;
+mod d03_paused_backlog;
+mod d04_signature_mismatch;
+mod d05_no_double_apply;
+mod d06_restart;
 mod t01_common;
 mod t02_partitions;
 mod t03_truncate;
@@ -15,8 +21,3 @@ mod t08_binlog_expired;
 mod t09_force_fullsync;
 mod t10_replace_partition;
 mod t11_insert_overwrite;
-mod d01_tables_come_and_go;
-mod d02_renames;
-mod d03_paused_backlog;
-mod d04_signature_mismatch;
-mod d05_no_double_apply;

@@ -32,12 +32,17 @@ pub async fn range_ops(h: &Scenario, db: &str, table: &str, dst: &str) {
     .await;
     h.wait_equal_as(db, table, db, dst).await;
     for k in [21, 31, 41, 5, 15] {
-        h.src_sql(&[&format!("INSERT INTO {t} VALUES ({k}, {k}, {k}), ({}, 0, 0)", k + 1)])
-            .await;
+        h.src_sql(&[&format!(
+            "INSERT INTO {t} VALUES ({k}, {k}, {k}), ({}, 0, 0)",
+            k + 1
+        )])
+        .await;
     }
     h.wait_equal_as(db, table, db, dst).await;
-    h.src_sql(&[&format!("ALTER TABLE {t} DROP PARTITION p2")]).await;
-    h.src_sql(&[&format!("INSERT INTO {t} VALUES (2, 2, 2), (33, 3, 3)")]).await;
+    h.src_sql(&[&format!("ALTER TABLE {t} DROP PARTITION p2")])
+        .await;
+    h.src_sql(&[&format!("INSERT INTO {t} VALUES (2, 2, 2), (33, 3, 3)")])
+        .await;
     h.wait_equal_as(db, table, db, dst).await;
 }
 

@@ -11,18 +11,30 @@ const DB: &str = "t4";
 pub async fn column_changes(h: &Scenario, db: &str, table: &str, dst: &str) {
     let t = format!("`{db}`.`{table}`");
     let steps: [(String, &str); 6] = [
-        (format!("ALTER TABLE {t} ADD COLUMN c1 INT NULL DEFAULT \"7\""), "(1, 1, 1, 1)"),
+        (
+            format!("ALTER TABLE {t} ADD COLUMN c1 INT NULL DEFAULT \"7\""),
+            "(1, 1, 1, 1)",
+        ),
         (
             format!("ALTER TABLE {t} ADD COLUMN c2 VARCHAR(10) NULL AFTER v1"),
             "(2, 2, 'two', 2, 2)",
         ),
-        (format!("ALTER TABLE {t} DROP COLUMN v2"), "(3, 3, 'three', 3)"),
-        (format!("ALTER TABLE {t} RENAME COLUMN c1 c1r"), "(4, 4, 'four', 4)"),
+        (
+            format!("ALTER TABLE {t} DROP COLUMN v2"),
+            "(3, 3, 'three', 3)",
+        ),
+        (
+            format!("ALTER TABLE {t} RENAME COLUMN c1 c1r"),
+            "(4, 4, 'four', 4)",
+        ),
         (
             format!("ALTER TABLE {t} MODIFY COLUMN v1 COMMENT \"the first value\""),
             "(5, 5, 'five', 5)",
         ),
-        (format!("ALTER TABLE {t} MODIFY COMMENT \"a commented table\""), "(6, 6, 'six', 6)"),
+        (
+            format!("ALTER TABLE {t} MODIFY COMMENT \"a commented table\""),
+            "(6, 6, 'six', 6)",
+        ),
     ];
     for (ddl, row) in steps {
         h.src_sql(&[&ddl]).await;

@@ -28,7 +28,8 @@ pub async fn run(h: &Scenario) {
     ])
     .await;
     h.wait_equal(DB, "t").await;
-    h.src_sql(&[&format!("INSERT INTO {DB}.t VALUES (8, 4, 4)")]).await;
+    h.src_sql(&[&format!("INSERT INTO {DB}.t VALUES (8, 4, 4)")])
+        .await;
     let state = h.wait_equal(DB, "t").await;
     assert_eq!(state.rows.len(), 4, "{:?}", state.rows);
     h.wait_incremental("t5").await;

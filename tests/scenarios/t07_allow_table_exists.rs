@@ -33,11 +33,16 @@ pub async fn run(h: &Scenario) {
     body["allow_table_exists"] = true.into();
     h.create_job(body).await;
     h.wait_equal(DB, "t").await;
-    poll("is_being_synced = true", Duration::from_secs(30), || async {
-        (h.dst_is_being_synced(DB, "t").await.as_deref() == Some("true")).then_some(())
-    })
+    poll(
+        "is_being_synced = true",
+        Duration::from_secs(30),
+        || async {
+            (h.dst_is_being_synced(DB, "t").await.as_deref() == Some("true")).then_some(())
+        },
+    )
     .await;
-    h.src_sql(&[&format!("INSERT INTO {DB}.t VALUES (3, 'src3')")]).await;
+    h.src_sql(&[&format!("INSERT INTO {DB}.t VALUES (3, 'src3')")])
+        .await;
     let state = h.wait_equal(DB, "t").await;
     assert_eq!(state.rows.len(), 3, "{:?}", state.rows);
 }

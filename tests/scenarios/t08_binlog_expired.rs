@@ -24,14 +24,15 @@ pub async fn run(h: &Scenario) {
     h.wait_incremental("t8").await;
     let (before, backups) = h.full_sync_mark("t8", DB).await;
 
-    h.pause("t8").await;
-    h.wait_state("t8", "paused").await;
+    h.pause_and_wait("t8").await;
     h.src_sql(&[
         &format!("INSERT INTO {DB}.t VALUES (1, 10), (3, 3)"),
         &format!("INSERT INTO {DB}.t VALUES (4, 4)"),
     ])
     .await;
-    h.src.gc_binlog(Some(DB)).expect("forced binlog GC on the source");
+    // A short blocking admin call (std sockets); keep the runtime's other worker free.
+    tokio::task::block_in_place(|| h.src.gc_binlog(Some(DB)))
+        .expect("forced binlog GC on the source");
     h.resume("t8").await;
 
     let what = "a new full sync (new BACKUP on the source)";
@@ -47,12 +48,25 @@ pub async fn run(h: &Scenario) {
         before.full_sync_start_at,
         after.full_sync_start_at
     );
-    let new: Vec<String> = h.source_backups(DB).await.into_iter().filter(|b| !backups.contains(b)).collect();
-    assert!(new.iter().any(|b| b.starts_with("ccrs_")), "a full-sync BACKUP: {new:?}");
+    let new: Vec<String> = h
+        .source_backups(DB)
+        .await
+        .into_iter()
+        .filter(|b| !backups.contains(b))
+        .collect();
+    assert!(
+        new.iter().any(|b| b.starts_with("ccrs_")),
+        "a full-sync BACKUP: {new:?}"
+    );
 
-    h.src_sql(&[&format!("INSERT INTO {DB}.t VALUES (1, 100), (5, 5)")]).await;
+    h.src_sql(&[&format!("INSERT INTO {DB}.t VALUES (1, 100), (5, 5)")])
+        .await;
     let state = h.wait_equal(DB, "t").await;
-    assert!(state.rows.contains(&vec!["1".into(), "111".into()]), "{:?}", state.rows);
+    assert!(
+        state.rows.contains(&vec!["1".into(), "111".into()]),
+        "{:?}",
+        state.rows
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -22,7 +22,8 @@ pub async fn run(h: &Scenario) {
     h.wait_equal(DB, "t").await;
     h.wait_incremental("t9").await;
     let (_, backups) = h.full_sync_mark("t9", DB).await;
-    h.src_sql(&[&format!("INSERT INTO {DB}.t VALUES (3, 3)")]).await;
+    h.src_sql(&[&format!("INSERT INTO {DB}.t VALUES (3, 3)")])
+        .await;
 
     h.force_fullsync("t9").await;
     let what = "the forced full sync's BACKUP on the source";
@@ -34,9 +35,15 @@ pub async fn run(h: &Scenario) {
     .await;
     h.wait_equal(DB, "t").await;
     h.wait_incremental("t9").await;
-    h.src_sql(&[&format!("INSERT INTO {DB}.t VALUES (4, 4), (1, 1)")]).await;
+    h.src_sql(&[&format!("INSERT INTO {DB}.t VALUES (4, 4), (1, 1)")])
+        .await;
     let state = h.wait_equal(DB, "t").await;
-    assert_eq!(state.rows.len(), 5, "every row once: {:?} (new backups {new:?})", state.rows);
+    assert_eq!(
+        state.rows.len(),
+        5,
+        "every row once: {:?} (new backups {new:?})",
+        state.rows
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -20,11 +20,15 @@ pub async fn run(h: &Scenario) {
     h.create_job(h.table_job("t11", DB, "t")).await;
     h.wait_equal(DB, "t").await;
 
-    h.src_sql(&[&format!("INSERT OVERWRITE TABLE {DB}.t VALUES (7, 7), (17, 17)")]).await;
+    h.src_sql(&[&format!(
+        "INSERT OVERWRITE TABLE {DB}.t VALUES (7, 7), (17, 17)"
+    )])
+    .await;
     let state = h.wait_equal(DB, "t").await;
     let want: Vec<Vec<String>> = vec![vec!["17".into(), "17".into()], vec!["7".into(), "7".into()]];
     assert_eq!(state.rows, want, "only the new rows");
-    h.src_sql(&[&format!("INSERT INTO {DB}.t VALUES (8, 8)")]).await;
+    h.src_sql(&[&format!("INSERT INTO {DB}.t VALUES (8, 8)")])
+        .await;
     h.wait_equal(DB, "t").await;
 }
 

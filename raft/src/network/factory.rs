@@ -40,7 +40,11 @@ impl NetworkFactory {
         if let Some(ch) = channels.get(&key) {
             return Ok(ch.clone());
         }
-        let scheme = if self.config.tls.is_some() { "https" } else { "http" };
+        let scheme = if self.config.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         let endpoint = Endpoint::from_shared(format!("{scheme}://{addr}"))
             .map_err(|e| format!("bad raft address {addr:?} of node {target}: {e}"))?
             .connect_timeout(self.config.connect_timeout)

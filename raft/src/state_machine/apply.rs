@@ -22,18 +22,23 @@ fn not_found(job: &str) -> CommandResponse {
 }
 
 impl ReplicatedState {
-    /// Applies one command. A rejected command leaves the state unchanged (except the
-    /// [`ReplicatedState::changes`] counter).
+    /// Applies one command. A rejected command leaves the state unchanged.
     pub fn apply(&mut self, cmd: &Command) -> CommandResponse {
-        if !matches!(
+        let resp = self.apply_inner(cmd);
+        let counted = !matches!(
             cmd,
             Command::SaveProgress(_)
                 | Command::SaveProgressBatch { .. }
                 | Command::SeedProgress { .. }
                 | Command::Noop
-        ) {
+        );
+        if counted && resp.is_ok() {
             self.changes += 1;
         }
+        resp
+    }
+
+    fn apply_inner(&mut self, cmd: &Command) -> CommandResponse {
         match cmd {
             Command::CreateJob {
                 name,

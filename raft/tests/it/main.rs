@@ -6,3 +6,4 @@ mod t20_cluster;
 mod t30_snapshot;
 mod t40_malformed;
 mod t50_throughput;
+mod t60_tls;

@@ -30,21 +30,12 @@ const MAX_DIR_ENTRIES: usize = 10_000;
 pub struct FleetAdmin {
     internal: InternalState,
     data_dir: Option<PathBuf>,
-    probe_http: reqwest::Client,
 }
 
 impl FleetAdmin {
     /// Admin over `internal`; `data_dir` is reported (and sized) by `/cluster/status`.
     pub fn new(internal: InternalState, data_dir: Option<PathBuf>) -> Self {
-        let probe_http = reqwest::Client::builder()
-            .connect_timeout(PROBE_TIMEOUT)
-            .build()
-            .unwrap_or_default();
-        Self {
-            internal,
-            data_dir,
-            probe_http,
-        }
+        Self { internal, data_dir }
     }
 
     /// The leader's member view (with last contact), if another node leads and answers.
@@ -199,10 +190,10 @@ impl ClusterAdmin for FleetAdmin {
     }
 
     async fn probe(&self, http_addr: &str) -> Result<NodeStatusView, String> {
-        let dial = self.internal.core.client.dial_addr(http_addr);
-        let mut req = self
-            .probe_http
-            .post(format!("http://{dial}{STATUS_PATH}"))
+        let client = &self.internal.core.client;
+        let mut req = client
+            .http()
+            .post(client.url(http_addr, STATUS_PATH))
             .timeout(PROBE_TIMEOUT);
         if let Some(token) = &self.internal.token {
             req = req.bearer_auth(token.expose());

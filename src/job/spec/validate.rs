@@ -71,6 +71,31 @@ fn validate_cluster(side: &'static str, c: &ClusterSpec) -> Result<(), SpecError
     if c.database.trim().is_empty() {
         return Err(field(side, "database", "is empty"));
     }
+    check_text(side, "host", &c.host)?;
+    check_text(side, "user", &c.user)?;
+    check_text(side, "database", &c.database)?;
+    check_text(side, "table", &c.table)
+}
+
+/// Longest accepted database, table, host or user name (Doris allows 64 for names; the
+/// margin keeps odd but valid names working).
+pub const MAX_IDENT_LEN: usize = 256;
+
+/// Identifiers may hold quotes, back-quotes, hyphens, spaces or keywords (they are always
+/// back-quoted in SQL), but no control characters and nothing unreasonably long.
+fn check_text(side: &'static str, name: &'static str, v: &str) -> Result<(), SpecError> {
+    let len = v.chars().count();
+    if len > MAX_IDENT_LEN {
+        let msg = format!("is too long ({len} characters, at most {MAX_IDENT_LEN})");
+        return Err(field(side, name, &msg));
+    }
+    if let Some(bad) = v.chars().find(|c| c.is_control()) {
+        return Err(field(
+            side,
+            name,
+            &format!("contains control character {bad:?}"),
+        ));
+    }
     Ok(())
 }
 

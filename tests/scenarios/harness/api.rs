@@ -120,21 +120,48 @@ impl Scenario {
 
     /// `/force_fullsync`.
     pub async fn force_fullsync(&self, name: &str) {
-        self.post_ok("/force_fullsync", json!({ "name": name })).await;
+        self.post_ok("/force_fullsync", json!({ "name": name }))
+            .await;
+    }
+
+    /// `/internal/status` of every running node.
+    async fn node_statuses(&self) -> Vec<(u64, Value)> {
+        let mut out = Vec::new();
+        for (id, addr) in self.rotation() {
+            let url = format!("http://{addr}/internal/status");
+            let Ok(resp) = self.http.get(url).send().await else {
+                continue;
+            };
+            if let Ok(s) = resp.json::<Value>().await {
+                out.push((id, s));
+            }
+        }
+        out
+    }
+
+    /// `/pause`, then waits until the job is paused and no node runs it.
+    pub async fn pause_and_wait(&self, name: &str) {
+        self.pause(name).await;
+        self.wait_state(name, "paused").await;
+        self.wait_no_runner(name).await;
+    }
+
+    /// Waits until no node holds a runner for job `name` (after a pause or delete, a
+    /// runner stops after its current step, asynchronously).
+    pub async fn wait_no_runner(&self, name: &str) {
+        let what = format!("no runner of job {name}");
+        poll(&what, API_TIMEOUT, || async {
+            let statuses = self.node_statuses().await;
+            let busy = statuses.iter().any(|(_, s)| !s["runners"][name].is_null());
+            (!statuses.is_empty() && !busy).then_some(())
+        })
+        .await;
     }
 
     /// Job → owning node id, from every running node's `/internal/status`.
     pub async fn owners(&self) -> BTreeMap<String, u64> {
         let mut out = BTreeMap::new();
-        let nodes: Vec<(u64, String)> = self.rotation();
-        for (id, addr) in nodes {
-            let url = format!("http://{addr}/internal/status");
-            let Ok(resp) = self.http.get(url).send().await else {
-                continue;
-            };
-            let Ok(s) = resp.json::<Value>().await else {
-                continue;
-            };
+        for (id, s) in self.node_statuses().await {
             for job in s["owned"].as_array().into_iter().flatten() {
                 out.insert(job.as_str().unwrap_or_default().to_string(), id);
             }

@@ -84,7 +84,11 @@ fn normalize_schema(create: &str) -> Vec<String> {
 pub async fn table_state(c: &SqlClient, db: &str, table: &str) -> Result<TableState, String> {
     let t = qualified(db, table);
     let create = query(c, &format!("SHOW CREATE TABLE {t}")).await?;
-    let text = create.first().and_then(|r| r.get(1)).cloned().unwrap_or_default();
+    let text = create
+        .first()
+        .and_then(|r| r.get(1))
+        .cloned()
+        .unwrap_or_default();
     let parts = query(c, &format!("SHOW PARTITIONS FROM {t}")).await?;
     // Columns: PartitionId, PartitionName, .., Range (6), DistributionKey (7), Buckets (8).
     let partitions = parts
@@ -117,7 +121,11 @@ pub fn diff(want: &TableState, got: &Result<TableState, String>) -> String {
         }
     };
     part("schema", want.schema.clone(), got.schema.clone());
-    part("partitions", want.partitions.clone(), got.partitions.clone());
+    part(
+        "partitions",
+        want.partitions.clone(),
+        got.partitions.clone(),
+    );
     let fmt = |rows: &[Vec<String>]| rows.iter().map(|r| r.join("|")).collect::<Vec<_>>();
     part("rows", fmt(&want.rows), fmt(&got.rows));
     out
@@ -136,7 +144,9 @@ impl Scenario {
 
     /// Rows of a query on the source.
     pub async fn src_rows(&self, q: &str) -> Vec<Vec<String>> {
-        query(&self.src_sql, q).await.unwrap_or_else(|e| panic!("source: {e}"))
+        query(&self.src_sql, q)
+            .await
+            .unwrap_or_else(|e| panic!("source: {e}"))
     }
 
     /// Rows of a query on the target (`Err` = the error text).
@@ -151,7 +161,13 @@ impl Scenario {
 
     /// Waits until source `sdb.stable` equals target `ddb.dtable` (schema, partitions,
     /// sorted rows); panics after [`EQUAL_TIMEOUT`] with the difference and job states.
-    pub async fn wait_equal_as(&self, sdb: &str, stable: &str, ddb: &str, dtable: &str) -> TableState {
+    pub async fn wait_equal_as(
+        &self,
+        sdb: &str,
+        stable: &str,
+        ddb: &str,
+        dtable: &str,
+    ) -> TableState {
         let start = Instant::now();
         loop {
             let want = table_state(&self.src_sql, sdb, stable)
@@ -175,7 +191,13 @@ impl Scenario {
 
     /// Checks for `window` that target `db.table` keeps state `want` (a paused or deleted
     /// job must not apply anything; the window exceeds the engine's longest idle poll).
-    pub async fn assert_unchanged(&self, db: &str, table: &str, want: &TableState, window: Duration) {
+    pub async fn assert_unchanged(
+        &self,
+        db: &str,
+        table: &str,
+        want: &TableState,
+        window: Duration,
+    ) {
         let start = Instant::now();
         while start.elapsed() < window {
             let got = table_state(&self.dst_sql, db, table).await;
@@ -191,14 +213,23 @@ impl Scenario {
     /// `(name, id, visible version)` of each partition of target `db.table`.
     pub async fn dst_partition_ids(&self, db: &str, table: &str) -> Vec<(String, String, String)> {
         let q = format!("SHOW PARTITIONS FROM {}", qualified(db, table));
-        let rows = self.dst_rows(&q).await.unwrap_or_else(|e| panic!("target: {e}"));
-        rows.into_iter().map(|r| (r[1].clone(), r[0].clone(), r[2].clone())).collect()
+        let rows = self
+            .dst_rows(&q)
+            .await
+            .unwrap_or_else(|e| panic!("target: {e}"));
+        rows.into_iter()
+            .map(|r| (r[1].clone(), r[0].clone(), r[2].clone()))
+            .collect()
     }
 
     /// Names of the tables (and views) of `db` on the target.
     pub async fn dst_tables(&self, db: &str) -> Vec<String> {
         let rows = self.dst_rows(&format!("SHOW TABLES FROM `{db}`")).await;
-        let mut names: Vec<String> = rows.unwrap_or_default().into_iter().map(|r| r[0].clone()).collect();
+        let mut names: Vec<String> = rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect();
         names.sort();
         names
     }
@@ -219,7 +250,10 @@ impl Scenario {
     pub async fn source_backups(&self, db: &str) -> Vec<String> {
         let rows = query(&self.src_sql, &format!("SHOW BACKUP FROM `{db}`")).await;
         // Column 1 is SnapshotName (JobId, SnapshotName, DbName, State, ...).
-        rows.unwrap_or_default().into_iter().map(|r| r[1].clone()).collect()
+        rows.unwrap_or_default()
+            .into_iter()
+            .map(|r| r[1].clone())
+            .collect()
     }
 
     /// How many BACKUPs were issued on the source db `db`.
@@ -233,6 +267,8 @@ impl Scenario {
         let rows = self.dst_rows(&q).await.ok()?;
         let text = rows.first()?.get(1)?.clone();
         let line = text.lines().find(|l| l.contains("\"is_being_synced\""))?;
-        line.split('=').nth(1).map(|v| v.trim().trim_matches(|c| c == '"' || c == ',').to_string())
+        line.split('=')
+            .nth(1)
+            .map(|v| v.trim().trim_matches(|c| c == '"' || c == ',').to_string())
     }
 }

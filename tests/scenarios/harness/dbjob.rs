@@ -27,7 +27,11 @@ async fn db_state(c: &SqlClient, db: &str) -> Result<Vec<(String, Object)>, Stri
     for name in names {
         let q = format!("SHOW CREATE TABLE `{db}`.`{name}`");
         let create = query(c, &q).await?;
-        let text = create.first().and_then(|r| r.get(1)).cloned().unwrap_or_default();
+        let text = create
+            .first()
+            .and_then(|r| r.get(1))
+            .cloned()
+            .unwrap_or_default();
         let obj = if text.starts_with("CREATE VIEW") {
             Object::View(text)
         } else {
@@ -44,7 +48,11 @@ fn describe(want: &[(String, Object)], got: &Result<Vec<(String, Object)>, Strin
         Ok(g) => g,
     };
     let names = |v: &[(String, Object)]| v.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
-    let mut out = format!("tables: source {:?}, target {:?}\n", names(want), names(got));
+    let mut out = format!(
+        "tables: source {:?}, target {:?}\n",
+        names(want),
+        names(got)
+    );
     for (name, w) in want {
         match (w, got.iter().find(|(n, _)| n == name).map(|(_, o)| o)) {
             (Object::Table(a), Some(Object::Table(b))) if a != b => {
