@@ -6,7 +6,8 @@
 //! `doris-emu` processes, one table job run in-process by `engine::run_with`:
 //! a. replication lag (source commit → visible on the target) at fixed, paced rates, for the
 //!    engine and for the raw RPC loop of `emu_bench` (the floor) under the same load;
-//! b. the highest offered rate at which the engine's lag stays bounded;
+//! b. the highest offered rate (1k, 1.5k, 2k, 3k, 4k, …) at which the engine's lag stays
+//!    bounded;
 //! c. catch-up throughput over pre-loaded commits, engine vs floor.
 
 #[path = "emu_bench/insert.rs"]
@@ -219,7 +220,13 @@ async fn part_b(args: &Args, engine: &EnginePair) -> anyhow::Result<(Vec<LagRow>
             break;
         }
         highest = Some(rate);
-        rate *= 2.0;
+        // 1k, 1.5k, 2k, 3k, 4k, 6k, 8k, ...
+        rate = if (rate / 1000.0).log2().fract() == 0.0 {
+            rate * 1.5
+        } else {
+            rate * 4.0 / 3.0
+        };
+        rate = rate.round();
     }
     Ok((rows, highest))
 }

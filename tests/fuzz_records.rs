@@ -182,7 +182,7 @@ fn any_code() -> impl Strategy<Value = i32> {
 }
 
 proptest! {
-    #![proptest_config(mutate::config(160))]
+    #![proptest_config(mutate::config(300))]
 
     #[test]
     fn valid_payloads_round_trip((code, v) in valid_payload()) {

@@ -238,6 +238,12 @@ proptest! {
             decode_request(rpc, &rewrap(rpc, json::deep_text(depth, rpc == 1).into_bytes()));
         }
         decode_reply(&raw);
+        // A protobuf `bytes` field claiming 2 GiB (varint length) must fail, not allocate.
+        let huge = [&[0x0a, 0xff, 0xff, 0xff, 0xff, 0x07][..], &raw].concat();
+        for rpc in 0..3 {
+            prop_assert!(!decode_request(rpc, &huge));
+        }
+        decode_reply(&huge);
     }
 }
 

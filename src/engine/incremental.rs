@@ -1,7 +1,7 @@
 //! Incremental sync (§5): a continuous getBinlog loop applying binlogs strictly in commit
 //! order, one checkpoint per applied binlog (`prev_commit_seq` = last applied).
 //!
-//! When caught up (TOO_NEW) it waits briefly — 20 ms growing to 500 ms while idle, reset
+//! When caught up (TOO_NEW) it waits briefly — 10 ms growing to 500 ms while idle, reset
 //! as soon as data arrives — instead of the original's fixed 3 s tick. TOO_OLD / DUMMY
 //! start a full sync; NOT_FOUND_* / DISABLE are fatal with a clear reason.
 

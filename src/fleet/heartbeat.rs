@@ -63,11 +63,7 @@ impl FleetCore {
             return HeartbeatReply::NotLeader { leader };
         }
         self.liveness.on_leader_term(term);
-        let max_age = self.timing.confirm_max_age();
-        if !self.liveness.confirmed_within(term, max_age)
-            && !(self.confirm_leadership(term).await
-                && self.liveness.confirmed_within(term, max_age))
-        {
+        if !self.recently_confirmed(term).await {
             return HeartbeatReply::NotConfirmed;
         }
         if !self.is_member(node) {
@@ -103,6 +99,16 @@ impl FleetCore {
                 false
             }
         }
+    }
+
+    /// `true` if leadership in `term` was confirmed within `confirm_max_age`, confirming
+    /// it now if needed.
+    async fn recently_confirmed(&self, term: u64) -> bool {
+        let max_age = self.timing.confirm_max_age();
+        if self.liveness.confirmed_within(term, max_age) {
+            return true;
+        }
+        self.confirm_leadership(term).await && self.liveness.confirmed_within(term, max_age)
     }
 
     /// `true` if `node` is a voter or learner of the group as this node knows it.

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{poll, Harness, Scenario, PROPS};
+use crate::harness::{Harness, Scenario, PROPS};
 
 const DB: &str = "d1";
 
@@ -54,7 +54,7 @@ pub async fn run(h: &Scenario) {
     h.wait_db_equal(DB).await;
     let names = h.dst_tables(DB).await;
     assert_eq!(names, ["a", "c", "d", "v_kept"], "target objects");
-    poll(
+    h.wait_for(
         "a query through the replicated view",
         Duration::from_secs(30),
         || async {

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::d01_tables_come_and_go::{binlog_db, dup_table};
-use crate::harness::{poll, Harness, Scenario, PROPS};
+use crate::harness::{Harness, Scenario, PROPS};
 
 const DB: &str = "d6";
 /// Rows per table in the stream.
@@ -48,7 +48,7 @@ pub async fn run(h: &Scenario) {
     h.wait_incremental("d6").await;
 
     let load = tokio::spawn(stream(h.src_sql.clone()));
-    poll(
+    h.wait_for(
         "the stream reaches the target",
         Duration::from_secs(30),
         || async { (target_rows(h).await > 5).then_some(()) },

@@ -265,10 +265,29 @@ impl Scenario {
         new
     }
 
+    /// Like [`poll`], but the failure message also shows every job's status and progress.
+    pub async fn wait_for<T, F, Fut>(&self, what: &str, timeout: Duration, mut f: F) -> T
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Option<T>>,
+    {
+        let start = Instant::now();
+        loop {
+            if let Some(v) = f().await {
+                return v;
+            }
+            if start.elapsed() > timeout {
+                let jobs = self.describe_jobs().await;
+                panic!("timed out after {timeout:?} waiting for {what}; jobs: {jobs}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Waits until the job's progress is an incremental state with everything applied.
     pub async fn wait_incremental(&self, job: &str) -> ProgressView {
         let what = format!("job {job} in incremental sync");
-        poll(&what, db::EQUAL_TIMEOUT, || async {
+        self.wait_for(&what, db::EQUAL_TIMEOUT, || async {
             let p = self.try_job_progress(job).await?;
             // 1 / 3 = db incremental, 501 = table incremental (the original's numbers).
             matches!(p.sync_state, 1 | 3 | 501).then_some(p)

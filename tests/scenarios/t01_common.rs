@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{poll, Harness, Scenario, PROPS};
+use crate::harness::{Harness, Scenario, PROPS};
 
 const DB: &str = "t1";
 const TABLES: [&str; 3] = ["uniq", "agg", "dup"];
@@ -89,7 +89,7 @@ async fn pause_resume(h: &Scenario) {
 /// `/desync` clears `is_being_synced`; after `/delete` nothing reaches the target.
 async fn desync_and_delete(h: &Scenario) {
     h.desync("t1_uniq").await;
-    poll(
+    h.wait_for(
         "is_being_synced = false",
         Duration::from_secs(30),
         || async {

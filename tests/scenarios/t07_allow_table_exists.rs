@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{poll, Harness, Scenario, PROPS};
+use crate::harness::{Harness, Scenario, PROPS};
 
 const DB: &str = "t7";
 
@@ -33,7 +33,7 @@ pub async fn run(h: &Scenario) {
     body["allow_table_exists"] = true.into();
     h.create_job(body).await;
     h.wait_equal(DB, "t").await;
-    poll(
+    h.wait_for(
         "is_being_synced = true",
         Duration::from_secs(30),
         || async {

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{poll, Harness, Scenario, PROPS};
+use crate::harness::{Harness, Scenario, PROPS};
 
 const DB: &str = "t8";
 
@@ -36,7 +36,7 @@ pub async fn run(h: &Scenario) {
     h.resume("t8").await;
 
     let what = "a new full sync (new BACKUP on the source)";
-    poll(what, Duration::from_secs(60), || async {
+    h.wait_for(what, Duration::from_secs(60), || async {
         (h.source_backups(DB).await.len() > backups.len()).then_some(())
     })
     .await;

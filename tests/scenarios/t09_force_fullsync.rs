@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{poll, Harness, Scenario, PROPS};
+use crate::harness::{Harness, Scenario, PROPS};
 
 const DB: &str = "t9";
 
@@ -27,12 +27,13 @@ pub async fn run(h: &Scenario) {
 
     h.force_fullsync("t9").await;
     let what = "the forced full sync's BACKUP on the source";
-    let new = poll(what, Duration::from_secs(60), || async {
-        let now = h.source_backups(DB).await;
-        let new: Vec<String> = now.into_iter().filter(|b| !backups.contains(b)).collect();
-        new.iter().any(|b| b.starts_with("ccrs_")).then_some(new)
-    })
-    .await;
+    let new = h
+        .wait_for(what, Duration::from_secs(60), || async {
+            let now = h.source_backups(DB).await;
+            let new: Vec<String> = now.into_iter().filter(|b| !backups.contains(b)).collect();
+            new.iter().any(|b| b.starts_with("ccrs_")).then_some(new)
+        })
+        .await;
     h.wait_equal(DB, "t").await;
     h.wait_incremental("t9").await;
     h.src_sql(&[&format!("INSERT INTO {DB}.t VALUES (4, 4), (1, 1)")])

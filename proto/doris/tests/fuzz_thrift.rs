@@ -194,7 +194,7 @@ fn hostile_body(depth: usize, kind: u8, h: usize, field: i16) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(mutate::config(96))]
+    #![proptest_config(mutate::config(400))]
 
     #[test]
     fn valid_messages_round_trip(m in msg(), seqid in any::<i32>()) {

@@ -13,7 +13,7 @@ mod corpus;
 #[path = "../../../tests/fuzz_common/mutate.rs"]
 mod mutate;
 
-use doris_emu::sql::ast::{BinaryOp, Expr, Literal, SelectItem, UnaryOp, VarScope};
+use doris_emu::sql::ast::{BinaryOp, DataType, Expr, Literal, SelectItem, UnaryOp, VarScope};
 use doris_emu::sql::{parse, parse_many, parse_many_with_text, Statement};
 use proptest::prelude::*;
 
@@ -48,11 +48,36 @@ fn leaf() -> impl Strategy<Value = Expr> {
     ]
 }
 
-/// Random expression trees (no CAST / `*` / DEFAULT: those need their own context).
+/// Data types for CAST, taken from the parser itself (`DataType` keeps source text).
+fn data_types() -> Vec<DataType> {
+    corpus::TYPES
+        .iter()
+        .filter_map(|ty| match parse(&format!("SELECT CAST(1 AS {ty})")) {
+            Ok(Statement::Select(s)) => match s.items.into_iter().next() {
+                Some(SelectItem::Expr {
+                    expr: Expr::Cast { data_type, .. },
+                    ..
+                }) => Some(data_type),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// Random expression trees (no `*` / DEFAULT: those need their own context).
 fn expr() -> impl Strategy<Value = Expr> {
-    leaf().prop_recursive(5, 48, 4, |inner| {
+    let types = data_types();
+    assert_eq!(types.len(), corpus::TYPES.len(), "every corpus type parses");
+    leaf().prop_recursive(5, 48, 4, move |inner| {
         let b = |e: Expr| Box::new(e);
         prop_oneof![
+            (inner.clone(), prop::sample::select(types.clone())).prop_map(move |(e, data_type)| {
+                Expr::Cast {
+                    expr: b(e),
+                    data_type,
+                }
+            }),
             (any::<bool>(), inner.clone()).prop_map(move |(neg, e)| Expr::Unary {
                 op: if neg { UnaryOp::Neg } else { UnaryOp::Not },
                 expr: b(e),

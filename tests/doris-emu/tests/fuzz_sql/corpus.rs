@@ -55,3 +55,18 @@ pub const STATEMENTS: &[&str] = &[
 pub const FUNCTIONS: &[&str] = &[
     "abs", "concat", "coalesce", "upper", "COUNT", "sum", "ifnull", "md5",
 ];
+
+/// Types the expression generator casts to.
+pub const TYPES: &[&str] = &[
+    "INT",
+    "BIGINT",
+    "VARCHAR(10)",
+    "DECIMAL(10, 2)",
+    "DATETIME",
+    "DATE",
+    "STRING",
+    "BOOLEAN",
+    "DOUBLE",
+    "ARRAY<INT>",
+    "MAP<STRING, INT>",
+];
