@@ -100,7 +100,6 @@ const TABLE_B: &str = "CREATE TABLE `s`.`b-2` (k INT NOT NULL, v INT NULL) DUPLI
     DISTRIBUTED BY HASH(k) BUCKETS 2 PROPERTIES (\"replication_num\" = \"1\", \"binlog.enable\" = \"true\")";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "runner must fill DdlContext::dest_names for id-only DDL (RENAME COLUMN, DROP PARTITION...)"]
 async fn db_job_replays_id_only_ddl() {
     let (src_emu, src) = start(20_000);
     let (dst_emu, dst) = start(40_000);

@@ -1,6 +1,10 @@
 //! End-to-end acceptance scenarios (/work/shared/scenarios.md, T1–T11 and D1–D6): two
 //! `doris-emu` processes and real `ccr-syncer` node processes, over the real protocols.
 //! Every scenario runs on a single node and on a three-node fleet.
+//!
+//! Run: `cargo build -p doris-emu && cargo nextest run --test scenarios` (the emulator
+//! binary is taken from `target/debug`, so build it first to test the current source).
+//! A failing scenario keeps its temp dir (node and emulator logs) and prints its path.
 
 mod harness;
 
