@@ -31,12 +31,18 @@ pub struct Column {
 impl Column {
     /// A text column.
     pub fn text(name: impl Into<String>) -> Self {
-        Column { name: name.into(), kind: ColumnKind::Text }
+        Column {
+            name: name.into(),
+            kind: ColumnKind::Text,
+        }
     }
 
     /// An integer column.
     pub fn int(name: impl Into<String>) -> Self {
-        Column { name: name.into(), kind: ColumnKind::Int }
+        Column {
+            name: name.into(),
+            kind: ColumnKind::Int,
+        }
     }
 }
 
@@ -62,12 +68,18 @@ pub enum QueryResult {
 impl QueryResult {
     /// An OK packet with no affected rows.
     pub fn ok() -> Self {
-        QueryResult::Ok { affected_rows: 0, info: String::new() }
+        QueryResult::Ok {
+            affected_rows: 0,
+            info: String::new(),
+        }
     }
 
     /// An OK packet reporting `n` affected rows.
     pub fn affected(n: u64) -> Self {
-        QueryResult::Ok { affected_rows: n, info: String::new() }
+        QueryResult::Ok {
+            affected_rows: n,
+            info: String::new(),
+        }
     }
 }
 
@@ -102,11 +114,17 @@ impl SqlError {
 
     /// An error with the generic code 1105.
     pub fn new(message: impl Into<String>) -> Self {
-        SqlError { code: Self::UNKNOWN, message: message.into() }
+        SqlError {
+            code: Self::UNKNOWN,
+            message: message.into(),
+        }
     }
 
     /// An error with an explicit code.
     pub fn with_code(code: u16, message: impl Into<String>) -> Self {
-        SqlError { code, message: message.into() }
+        SqlError {
+            code,
+            message: message.into(),
+        }
     }
 }
