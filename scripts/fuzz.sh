@@ -15,7 +15,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-# crate:test-target (tests/fuzz_*.rs of the crate owning each decoder)
+# crate:test-target (tests/fuzz_*.rs of the crate owning each decoder), and crate dirs.
 targets=(
   "doris-thrift:fuzz_thrift"
   "ccr-syncer:fuzz_records"
@@ -23,33 +23,40 @@ targets=(
   "syncer-raft:fuzz_raft"
   "doris-emu:fuzz_sql"
 )
+declare -A dirs=(
+  [doris-thrift]=proto/doris [ccr-syncer]=. [syncer-raft]=raft [doris-emu]=tests/doris-emu
+)
 
+# Build everything first, then run the binaries directly: timings exclude builds.
 echo "== build (release)" >&2
+declare -A bins
 for t in "${targets[@]}"; do
-  cargo test --release --locked -p "${t%%:*}" --test "${t##*:}" --no-run >&2
+  out="$(cargo test --release --locked -p "${t%%:*}" --test "${t##*:}" --no-run 2>&1)" || {
+    echo "$out" >&2
+    exit 1
+  }
+  bins[$t]="$PWD/$(echo "$out" | sed -n 's/.*Executable .*(\(.*\)).*/\1/p' | tail -n 1)"
 done
 
+echo
+echo "| crate         | target       | props | cases/prop | seconds | result |"
+echo "|---------------|--------------|------:|-----------:|--------:|--------|"
 failed=0
-summary=()
 for t in "${targets[@]}"; do
-  crate="${t%%:*}" target="${t##*:}"
   log="$(mktemp)"
   start=$(date +%s%N)
-  if FUZZ_CASES="$cases" cargo test --release --locked -q -p "$crate" --test "$target" >"$log" 2>&1; then
-    result="ok"
-  else
+  result="ok"
+  # Run from the crate's directory, as cargo does (regression files live by the sources).
+  dir="${dirs[${t%%:*}]}"
+  if ! (cd "$dir" && FUZZ_CASES="$cases" "${bins[$t]}" -q >"$log" 2>&1); then
     result="FAILED"
     failed=1
     cat "$log" >&2
   fi
   ms=$((($(date +%s%N) - start) / 1000000))
   props=$(grep -Eo '[0-9]+ passed' "$log" | grep -Eo '[0-9]+' || echo 0)
-  summary+=("$(printf '| %-13s | %-12s | %5s | %10s | %4d.%01d | %-6s |' "$crate" "$target" "$props" "$cases" $((ms / 1000)) $((ms % 1000 / 100)) "$result")")
+  printf '| %-13s | %-12s | %5s | %10s | %5d.%01d | %-6s |\n' "${t%%:*}" "${t##*:}" "$props" \
+    "$cases" $((ms / 1000)) $((ms % 1000 / 100)) "$result"
   rm -f "$log"
 done
-
-echo
-echo "| crate         | target       | props | cases/prop | seconds | result |"
-echo "|---------------|--------------|-------|-----------:|--------:|--------|"
-printf '%s\n' "${summary[@]}"
 exit "$failed"

@@ -18,3 +18,6 @@ cargo build --workspace --bins --locked
 
 echo "== test" >&2
 cargo nextest run --workspace --locked --no-fail-fast
+
+echo "== chaos (seed 1, 2 minutes of faults; chaos/README.md)" >&2
+scripts/chaos.sh --seed 1 --minutes 2

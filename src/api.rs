@@ -12,6 +12,7 @@ mod metrics;
 mod reply;
 
 use crate::manager::JobManager;
+use crate::telemetry::Metrics;
 use axum::routing::any;
 use axum::Router;
 use serde::Serialize;
@@ -66,6 +67,8 @@ pub struct ApiState {
     pub version: String,
     /// `/features` list.
     pub features: Vec<FeatureFlag>,
+    /// The node's registry; `/metrics` serves it when set (else the live job gauges).
+    pub metrics: Option<Metrics>,
 }
 
 impl ApiState {
@@ -75,7 +78,14 @@ impl ApiState {
             manager,
             version: DEFAULT_VERSION.to_string(),
             features: default_features(),
+            metrics: None,
         }
+    }
+
+    /// Serves `metrics` (the node's registry) on `/metrics`.
+    pub fn with_metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = Some(metrics);
+        self
     }
 }
 

@@ -15,6 +15,33 @@
 //! counted from *receipt*; heartbeats are acknowledged only by a leader that confirmed its
 //! quorum less than [`FleetTiming::confirm_max_age`] ago, so a deposed leader's
 //! acknowledgements cannot outlive the grace period the next leader grants.
+//!
+//! New-leader grace (why a node never heard from in a new term may be declared dead
+//! [`FleetTiming::new_leader_grace`] = `lease` + `confirm_max_age` after the election
+//! instead of a full `reassign_after`): let `E` be the moment the new leader of term `T'`
+//! starts its grace period; it does so only after it won the votes of a quorum, so every
+//! voter had already left the older terms before `E`. An old leader of term `T` < `T'`
+//! acknowledges a heartbeat only within `confirm_max_age` of the *start* `c` of a
+//! leadership check that a quorum answered in term `T`; that quorum overlaps the voters,
+//! and a voter answers a term-`T` check only before it votes for `T'`, so `c` < `E`. The
+//! node's heartbeat was sent before the acknowledgement, hence before
+//! `c + confirm_max_age` < `E + confirm_max_age`, and its lease ended before
+//! `E + confirm_max_age + lease`. A node that did heartbeat the new leader falls under the
+//! ordinary `reassign_after` rule. Monotonic clocks of the hosts are only assumed to run at
+//! the same rate (drift of ppm against a margin of `confirm_max_age`). So the new leader
+//! moves a dead leader's jobs about `election + lease + confirm_max_age` after the crash.
+//!
+//! Failover budget with the defaults (Raft heartbeat 50 ms, election timeout 150–300 ms,
+//! lease 900 ms, `reassign_after` 1.2 s so `confirm_max_age` 150 ms, fleet heartbeat
+//! 90 ms, leader tick 50 ms): a dead follower's jobs move ~1.1–1.3 s after the crash. A
+//! dead leader's move after the election (openraft 0.9 followers wait their leader lease,
+//! `election_timeout_max`, plus a random election timeout: ~0.45–0.65 s), plus the 1.05 s
+//! grace, plus one tick. The lease must exceed a worst-case election plus a fleet
+//! heartbeat and a confirmation round trip (~0.6 + 0.09 + 0.02 s), otherwise every node
+//! self-fences during each leader change; the config validates `lease` greater than
+//! 2 × `election_timeout_max`. (An election slowed further by CPU starvation or a split
+//! vote still costs the followers a brief self-fence: safe, and undone by the first
+//! acknowledgement of the new leader.)
 
 pub mod admin;
 pub mod batcher;
@@ -44,21 +71,21 @@ use self::writer::RaftWriter;
 /// Ownership timing of the fleet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FleetTiming {
-    /// How often a node heartbeats the leader. Default: 200 ms.
+    /// How often a node heartbeats the leader. Default: 90 ms (`lease` / 10, at most 100 ms).
     pub heartbeat_interval: Duration,
-    /// A node without quorum contact this long stops its runners. Default: 1 s.
+    /// A node without quorum contact this long stops its runners. Default: 900 ms.
     pub lease: Duration,
     /// The leader reassigns a node's jobs after this long without a heartbeat; must be
-    /// greater than `lease`. Default: 1.5 s.
+    /// greater than `lease`. Default: 1.2 s.
     pub reassign_after: Duration,
 }
 
 impl Default for FleetTiming {
     fn default() -> Self {
         Self {
-            heartbeat_interval: Duration::from_millis(200),
-            lease: Duration::from_secs(1),
-            reassign_after: Duration::from_millis(1500),
+            heartbeat_interval: Duration::from_millis(90),
+            lease: Duration::from_millis(900),
+            reassign_after: Duration::from_millis(1200),
         }
     }
 }
@@ -68,6 +95,13 @@ impl FleetTiming {
     /// half the margin between `reassign_after` and `lease`, and at most half the lease.
     pub fn confirm_max_age(&self) -> Duration {
         (self.reassign_after.saturating_sub(self.lease) / 2).min(self.lease / 2)
+    }
+
+    /// How long a new leader waits, from the start of its term, before it declares dead a
+    /// node it has not heard from in that term: `lease + confirm_max_age` (< `reassign_after`;
+    /// see the module doc for why that node has self-fenced by then).
+    pub fn new_leader_grace(&self) -> Duration {
+        self.lease + self.confirm_max_age()
     }
 }
 

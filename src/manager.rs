@@ -15,6 +15,7 @@ use crate::engine::checkpoint::{CheckpointHandle, RunnerCommand};
 use crate::engine::create::{ClusterOps, CreateError};
 use crate::engine::status::{JobStatus, JobStatusSnapshot};
 use crate::job::{JobSpec, JobState, Progress, SpecError, SyncType};
+use crate::telemetry::Metrics;
 use entry::Entries;
 use std::sync::Arc;
 
@@ -96,6 +97,13 @@ impl JobManager {
     /// [`JobManager::stop_owned`]. Pause/delete still stop a local runner at once.
     pub fn with_external_runners(mut self) -> Self {
         self.external_runners = true;
+        self
+    }
+
+    /// Exports the figures of every job this manager runs to `metrics` (lag, binlogs,
+    /// errors, syncs), and tags the runners' log lines with the node id.
+    pub fn with_metrics(self, metrics: Metrics) -> Self {
+        self.entries.set_metrics(metrics);
         self
     }
 

@@ -8,6 +8,7 @@
 //! Runners start only once this node holds its lease and has caught up with the leader.
 
 mod dry_runner;
+mod job_series;
 mod join;
 mod metrics_feed;
 mod read_your_writes;

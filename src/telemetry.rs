@@ -10,6 +10,7 @@
 //! `node`); counters end in `_total`.
 
 pub mod job_metrics;
+mod json_format;
 pub mod logging;
 pub mod metrics;
 #[cfg(test)]

@@ -9,7 +9,9 @@
 //! - `POST /cluster/promote {id}`; `POST /cluster/remove {id}` (drains first);
 //! - `POST /cluster/drain {id, undo?}`;
 //! - `GET /health` → 200 `{"success":true,"node":..,"leader":..}` while the process serves
-//!   (liveness, for health checks; no token needed).
+//!   (liveness, for health checks; no token needed);
+//! - `GET /ready` → 200 `{"ready":true,..}` or 503 `{"ready":false,"reason":..}`
+//!   (in a group, leader known, lease held and caught up; no token needed).
 //!
 //! The handlers validate against this node's view of the membership (unknown id, last
 //! voter, nobody left to take the jobs) and run the operation through a [`ClusterAdmin`],
@@ -17,6 +19,7 @@
 
 mod fleet_admin;
 mod handlers;
+mod ready;
 
 use std::sync::Arc;
 
@@ -44,6 +47,11 @@ pub trait ClusterAdmin: Send + Sync + 'static {
     fn leader(&self) -> Option<(NodeId, NodeInfo)>;
     /// This node's status.
     async fn status(&self) -> NodeStatusView;
+    /// The figures `/ready` decides on; implementations may skip the costly fields
+    /// (e.g. the data dir size). Default: [`ClusterAdmin::status`].
+    async fn readiness(&self) -> NodeStatusView {
+        self.status().await
+    }
     /// Runs a membership operation on the leader.
     async fn admin(&self, op: AdminOp) -> Result<String, AdminError>;
     /// Every job with its state and owner, from this node's replica (no specs: no secrets).
@@ -178,6 +186,7 @@ pub fn router(state: ClusterApi) -> Router {
         ))
         // After the auth layer: health checks (compose, scripts) carry no token.
         .route("/health", any(h::health))
+        .route("/ready", any(ready::ready))
         .with_state(state)
 }
 

@@ -1,6 +1,8 @@
-//! `/metrics`: Prometheus text exposition of the live job statuses.
+//! `/metrics`: Prometheus text exposition: the node's registry, or (standalone API) the
+//! live job statuses.
 
 use super::ApiState;
+use crate::telemetry::Metrics;
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
@@ -63,8 +65,12 @@ pub(crate) fn render(state: &ApiState) -> String {
     out
 }
 
-/// `/metrics` handler.
+/// `/metrics` handler: the node's registry (OpenMetrics text, every series labelled
+/// `node`) when there is one; a standalone API serves the live job gauges above.
 pub(crate) async fn metrics(axum::extract::State(state): State<ApiState>) -> Response {
+    if let Some(m) = &state.metrics {
+        return ([(CONTENT_TYPE, Metrics::CONTENT_TYPE)], m.encode()).into_response();
+    }
     let body = render(&state);
     ([(CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }

@@ -79,7 +79,7 @@ mod tests {
         let text = cfg.to_string();
         assert!(!text.contains("s3cret-value"), "{text}");
         assert!(text.contains("token = \"***\""), "{text}");
-        assert!(text.contains("reassign_after = \"1s 500ms\""), "{text}");
+        assert!(text.contains("reassign_after = \"1s 200ms\""), "{text}");
         assert!(!format!("{cfg:?}").contains("s3cret-value"));
     }
 

@@ -92,7 +92,14 @@ async fn begin_snapshot(ctx: &JobCtx, p: &mut Progress) -> EngineResult<()> {
         ..Default::default()
     };
     store(p, SubSyncState::GetSnapshotInfo, &data)?;
-    ctx.save(p).await
+    ctx.save(p).await?;
+    // Counted once the BACKUP is issued and checkpointed: one per snapshot taken.
+    match ctx.status.metrics() {
+        Some(m) if partial => m.partial_sync(),
+        Some(m) => m.full_sync(),
+        None => {}
+    }
+    Ok(())
 }
 
 /// `<prefix>_<db>_<table>_<unix ms>` (db jobs: `<prefix>_<db>_<unix ms>`), with characters

@@ -16,7 +16,7 @@ use crate::doris::DorisError;
 use crate::engine::backoff::Backoff;
 use crate::engine::context::JobCtx;
 use crate::engine::error::{EngineError, EngineResult};
-use crate::engine::records::BinlogRecord;
+use crate::engine::records::{BinlogRecord, BinlogType};
 use crate::engine::runner::Commands;
 use crate::engine::upsert;
 use crate::job::progress::unix_now;
@@ -146,7 +146,8 @@ async fn apply(ctx: &JobCtx, p: &mut Progress, b: &TBinlog) -> EngineResult<()> 
         .and_then(BinlogRecord::unwrap_barrier)
         .map_err(|e| EngineError::fatal(format!("binlog {seq}: {e}")))?;
     p.start_handle(seq);
-    if contained_in_snapshot(p, b, seq, &record) {
+    let contained = contained_in_snapshot(p, b, seq, &record);
+    if contained {
         tracing::debug!(job = %ctx.spec.name, seq, "binlog already contained in the snapshot");
     } else {
         match &record {
@@ -167,6 +168,9 @@ async fn apply(ctx: &JobCtx, p: &mut Progress, b: &TBinlog) -> EngineResult<()> 
     p.done();
     ctx.save(p).await?;
     ctx.status.record_success();
+    if let Some(m) = ctx.status.metrics().filter(|_| !contained) {
+        m.binlog_applied(BinlogType::from_code(ty).name());
+    }
     if let Some(ts) = b.timestamp.filter(|t| *t > 0) {
         let secs = (unix_now() * 1000 - ts).max(0) / 1000;
         ctx.status.set_lag(ctx.status.lag(), secs);

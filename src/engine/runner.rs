@@ -140,6 +140,9 @@ impl Looper {
             }
             Err(e) => e,
         };
+        if let Some(m) = job.status.metrics() {
+            error_kind(&err).into_iter().for_each(|k| m.error(k));
+        }
         match err {
             EngineError::Cancelled => Some(RunnerExit::Cancelled),
             EngineError::Fenced(_) => Some(RunnerExit::Fenced),
@@ -181,6 +184,17 @@ impl Looper {
             Ok(()) => None,
             Err(_) => Some(RunnerExit::Cancelled),
         }
+    }
+}
+
+/// The `kind` label of `ccr_job_errors_total` (cancellation is not an error).
+fn error_kind(e: &EngineError) -> Option<&'static str> {
+    match e {
+        EngineError::Retryable(_) => Some("retryable"),
+        EngineError::Fatal(_) => Some("fatal"),
+        EngineError::Block(_) => Some("blocked"),
+        EngineError::Fenced(_) => Some("fenced"),
+        EngineError::Cancelled => None,
     }
 }
 

@@ -1,9 +1,11 @@
 //! Live job status, written by the runner and read by the API without locking the runner.
 
 use crate::job::{Progress, SubSyncState, SyncState};
+use crate::telemetry::JobMetrics;
 use parking_lot::Mutex;
 use serde::Serialize;
 use std::sync::atomic::{AtomicI32, AtomicI64, AtomicU64, Ordering};
+use std::sync::OnceLock;
 
 /// Live status of one job. Cheap atomics for numbers; short mutexes for strings.
 #[derive(Debug)]
@@ -16,6 +18,8 @@ pub struct JobStatus {
     lag_seconds: AtomicI64,
     last_error: Mutex<Option<String>>,
     blocked_reason: Mutex<Option<String>>,
+    /// The job's Prometheus series, when the node exports metrics (set once).
+    metrics: OnceLock<JobMetrics>,
 }
 
 /// Point-in-time copy of [`JobStatus`] for the API.
@@ -51,7 +55,19 @@ impl JobStatus {
             lag_seconds: AtomicI64::new(-1),
             last_error: Mutex::new(None),
             blocked_reason: Mutex::new(None),
+            metrics: OnceLock::new(),
         }
+    }
+
+    /// Attaches the job's metrics handle (later calls are ignored): the engine reports
+    /// through [`JobStatus::metrics`], and [`JobStatus::set_lag`] feeds the lag gauges.
+    pub fn attach_metrics(&self, metrics: JobMetrics) {
+        let _ = self.metrics.set(metrics);
+    }
+
+    /// The job's metrics handle, if the node exports metrics.
+    pub fn metrics(&self) -> Option<&JobMetrics> {
+        self.metrics.get()
     }
 
     /// Status mirroring a progress.
@@ -108,6 +124,15 @@ impl JobStatus {
     pub fn set_lag(&self, seqs: i64, seconds: i64) {
         self.lag_seqs.store(seqs, Ordering::Relaxed);
         self.lag_seconds.store(seconds, Ordering::Relaxed);
+        if let Some(m) = self.metrics.get() {
+            // Unknown (-1) is not exported: no series beats a made-up value.
+            if seqs >= 0 {
+                m.set_lag_commit_seqs(seqs);
+            }
+            if seconds >= 0 {
+                m.set_lag_seconds(seconds as f64);
+            }
+        }
     }
 
     /// Source lag in binlogs (-1 unknown).
@@ -148,6 +173,29 @@ mod tests {
         s.record_success();
         assert_eq!(s.snapshot().retries, 0);
         assert!(s.snapshot().last_error.is_none());
+    }
+
+    #[test]
+    fn lag_feeds_the_attached_metrics_but_unknown_is_not_exported() {
+        let metrics = crate::telemetry::Metrics::new(2);
+        let s = JobStatus::new(SyncState::TableIncrementalSync);
+        s.attach_metrics(metrics.job("j"));
+        s.set_lag(-1, -1);
+        assert!(
+            !metrics.encode().contains("job=\"j\""),
+            "unknown lag exported"
+        );
+        s.set_lag(4, 9);
+        let text = metrics.encode();
+        assert!(
+            text.contains("ccr_job_lag_commit_seqs{node=\"2\",job=\"j\"} 4"),
+            "{text}"
+        );
+        assert!(
+            text.contains("ccr_job_lag_seconds{node=\"2\",job=\"j\"} 9"),
+            "{text}"
+        );
+        assert!(s.metrics().is_some());
     }
 
     #[test]

@@ -93,7 +93,11 @@ pub async fn apply(ctx: &JobCtx, p: &mut Progress, r: &UpsertRecord) -> EngineRe
     };
     data.commit_infos = infos.len();
     checkpoint(ctx, p, SubSyncState::CommitTransaction, &data).await?;
-    commit(ctx, txn_id, infos).await
+    commit(ctx, txn_id, infos).await?;
+    if let Some(m) = ctx.status.metrics() {
+        m.tablets_ingested(data.commit_infos as u64);
+    }
+    Ok(())
 }
 
 async fn checkpoint(

@@ -111,6 +111,10 @@ impl CheckpointHandle for RaftCheckpoint {
         };
         match self.deps.batcher.save(write).await {
             Ok(CommandResponse::ProgressSaved { .. }) => {
+                // Audit trail for the chaos checker: one line per committed progress, so it
+                // can prove no two runners of a job ever committed at the same epoch.
+                tracing::info!(target: "audit", job = %self.job, epoch = self.epoch,
+                    node = self.deps.node, commit_seq = progress.commit_seq, "progress committed");
                 self.status.set_progress(progress);
                 Ok(())
             }

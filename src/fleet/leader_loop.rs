@@ -18,8 +18,8 @@ use super::scheduler::{self, Cluster, JobView, Move};
 use super::FleetCore;
 
 /// How often the leader re-plans (also the reaction time to a dead node, on top of
-/// `reassign_after`).
-const TICK: Duration = Duration::from_millis(100);
+/// `reassign_after` or the new-leader grace).
+const TICK: Duration = Duration::from_millis(50);
 /// Ownership commands in flight at once.
 const PARALLEL_MOVES: usize = 64;
 
@@ -79,9 +79,10 @@ async fn step(core: &FleetCore) {
         return;
     }
     let members = members(core);
+    let (after, grace) = (core.timing.reassign_after, core.timing.new_leader_grace());
     let live = members
         .iter()
-        .filter(|n| **n == core.id || core.liveness.is_alive(**n, core.timing.reassign_after))
+        .filter(|n| **n == core.id || core.liveness.is_alive(**n, after, grace))
         .copied()
         .collect();
     let (jobs, draining) = core.raft.read_state(job_views);

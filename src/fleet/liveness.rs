@@ -1,9 +1,10 @@
 //! Leader-side failure detector and leadership confirmation.
 //!
 //! [`Liveness`] records when the leader last heard each node's heartbeat (its own monotonic
-//! clock only). When this node becomes leader in a new term, every node is treated as
-//! heard-from at that moment: a new leader waits a full `reassign_after` before declaring
-//! anyone dead, because a node may have been heartbeating the previous leader until then.
+//! clock only). A node heard from in the current term is dead after `reassign_after` of
+//! silence. A node not heard from since this node started leading is dead once
+//! `new_leader_grace` (lease + confirmation age, see `super::FleetTiming`) has passed since
+//! then: its last acknowledged heartbeat was sent before that, so it has self-fenced.
 //!
 //! [`Liveness::confirmed`] tracks the last time the leader confirmed its leadership with a
 //! quorum; heartbeats are acknowledged only while that is recent (see `super::heartbeat`).
@@ -68,11 +69,14 @@ impl Liveness {
         self.inner.lock().last.insert(node, Instant::now());
     }
 
-    /// `true` unless `node` has been silent for `reassign_after` (grace period included).
-    pub fn is_alive(&self, node: NodeId, reassign_after: Duration) -> bool {
+    /// `true` unless `node` has been silent for `reassign_after` since its last heartbeat in
+    /// this term, or — never heard from in this term — for `grace` since the term began.
+    pub fn is_alive(&self, node: NodeId, reassign_after: Duration, grace: Duration) -> bool {
         let g = self.inner.lock();
-        let last = g.last.get(&node).copied().unwrap_or(g.since).max(g.since);
-        last.elapsed() < reassign_after
+        match g.last.get(&node) {
+            Some(last) => last.elapsed() < reassign_after,
+            None => g.since.elapsed() < grace,
+        }
     }
 
     /// Time since `node`'s last heartbeat, if one was received in this term.
@@ -104,16 +108,24 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn new_term_gives_grace_then_silent_nodes_die() {
         let live = Liveness::new();
-        let after = Duration::from_millis(1500);
+        let (after, grace) = (Duration::from_millis(1300), Duration::from_millis(1150));
         live.on_leader_term(3);
-        assert!(live.is_alive(7, after), "grace period");
+        assert!(live.is_alive(7, after, grace), "grace period");
         tokio::time::advance(Duration::from_millis(1000)).await;
         live.record(8);
-        tokio::time::advance(Duration::from_millis(600)).await;
-        assert!(!live.is_alive(7, after));
-        assert!(live.is_alive(8, after));
+        tokio::time::advance(Duration::from_millis(200)).await;
+        assert!(
+            !live.is_alive(7, after, grace),
+            "never heard: dead after the grace"
+        );
+        assert!(live.is_alive(8, after, grace));
+        tokio::time::advance(Duration::from_millis(1200)).await;
+        assert!(!live.is_alive(8, after, grace), "silent for reassign_after");
         live.on_leader_term(4);
-        assert!(live.is_alive(7, after), "new term resets the grace period");
+        assert!(
+            live.is_alive(7, after, grace),
+            "new term resets the grace period"
+        );
     }
 
     #[tokio::test(start_paused = true)]

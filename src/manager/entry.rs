@@ -6,10 +6,11 @@ use super::store::JobStore;
 use crate::engine::checkpoint::{CheckpointHandle, RunnerCommand};
 use crate::engine::status::{JobStatus, JobStatusSnapshot};
 use crate::job::{JobSpec, SyncState};
+use crate::telemetry::Metrics;
 use parking_lot::Mutex;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 struct JobEntry {
@@ -47,6 +48,8 @@ pub(crate) struct Entries {
     factory: Arc<dyn RunnerFactory>,
     jobs: Mutex<HashMap<String, JobEntry>>,
     creating: Arc<Mutex<HashSet<String>>>,
+    /// The node's metrics (fleet mode): attached to every job's live status.
+    metrics: OnceLock<Metrics>,
 }
 
 /// Holds a job name while it is being created; released on drop.
@@ -68,7 +71,13 @@ impl Entries {
             factory,
             jobs: Mutex::new(HashMap::new()),
             creating: Arc::new(Mutex::new(HashSet::new())),
+            metrics: OnceLock::new(),
         }
+    }
+
+    /// Exports every job's figures to `metrics` from now on (set once).
+    pub(crate) fn set_metrics(&self, metrics: Metrics) {
+        let _ = self.metrics.set(metrics);
     }
 
     /// Reserves `name` for a create in progress; `None` if another create holds it.
@@ -115,7 +124,12 @@ impl Entries {
             r.join
         });
         e.status.set_blocked(None);
+        let metrics = self.metrics.get();
+        if let Some(m) = metrics {
+            e.status.attach_metrics(m.job(&spec.name));
+        }
         let args = StartArgs {
+            node: metrics.map(Metrics::node_id),
             spec,
             store: self.store.clone(),
             status: e.status.clone(),

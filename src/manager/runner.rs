@@ -15,6 +15,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 /// Starts the runner of a job. Production: `engine::run`; tests: a trivial runner.
 pub trait RunnerFactory: Send + Sync {
@@ -118,6 +119,19 @@ pub(crate) struct StartArgs {
     /// The previous runner of the job: the new one starts only after it has stopped,
     /// so two runners of one job never overlap on this node.
     pub(crate) after: Option<JoinHandle<()>>,
+    /// This node's id, for the `node` field of the runner's log lines (fleet mode).
+    pub(crate) node: Option<u64>,
+}
+
+/// The span every log line of a job's runner is emitted in (`job` and `node` fields).
+/// ERROR level so it stays enabled whatever the filter: a disabled span would drop its
+/// fields from the job's warnings and errors too.
+fn job_span(name: &str, node: Option<u64>) -> tracing::Span {
+    let span = tracing::error_span!("job", job = %name, node = tracing::field::Empty);
+    if let Some(node) = node {
+        span.record("node", node);
+    }
+    span
 }
 
 /// Spawns a supervisor that waits for the previous runner, loads the stored progress,
@@ -128,7 +142,8 @@ pub(crate) fn spawn_runner(factory: Arc<dyn RunnerFactory>, mut args: StartArgs)
     for c in args.pending.drain(..) {
         let _ = tx.send(c);
     }
-    let join = tokio::spawn(supervise(factory, args, cancel.clone(), rx));
+    let span = job_span(&args.spec.name, args.node);
+    let join = tokio::spawn(supervise(factory, args, cancel.clone(), rx).instrument(span));
     RunnerHandle {
         cancel,
         commands: tx,
@@ -168,7 +183,8 @@ async fn supervise(
         status: args.status.clone(),
         commands: rx,
     };
-    let exit = tokio::spawn(factory.start(ctx)).await;
+    // A spawned task does not inherit the span: pass the job's span on.
+    let exit = tokio::spawn(factory.start(ctx).instrument(tracing::Span::current())).await;
     record_exit(&name, exit, &args.status, args.checkpoint.as_ref()).await;
 }
 

@@ -83,7 +83,8 @@ fn raft_config(opts: &NodeOptions, info: &NodeInfo, tls: &NodeTls) -> RaftNodeCo
 
 fn timing(cfg: &NodeConfig) -> FleetTiming {
     FleetTiming {
-        heartbeat_interval: (cfg.raft.lease / 5).min(Duration::from_millis(200)),
+        // Fine-grained: the failure detector and the lease both move in these steps.
+        heartbeat_interval: (cfg.raft.lease / 10).min(Duration::from_millis(100)),
         lease: cfg.raft.lease,
         reassign_after: cfg.raft.reassign_after,
     }
@@ -151,12 +152,14 @@ fn spawn_http(
 fn manager_and_reconciler(
     opts: &NodeOptions,
     core: &Arc<FleetCore>,
+    metrics: &Metrics,
     cancel: &CancellationToken,
 ) -> (Arc<JobManager>, InternalState) {
     let batcher = ProgressBatcher::spawn(core.writer.clone(), cancel.clone());
     let (factory, ops) = runners(opts);
     let store = Arc::new(RaftJobStore::new(core.raft.clone(), core.writer.clone()));
-    let manager = Arc::new(JobManager::new(store, ops, factory).with_external_runners());
+    let manager = JobManager::new(store, ops, factory).with_external_runners();
+    let manager = Arc::new(manager.with_metrics(metrics.clone()));
     let deps = CheckpointDeps {
         node: core.id,
         raft: core.raft.clone(),
@@ -182,13 +185,14 @@ fn app(
     manager: &Arc<JobManager>,
     internal: &InternalState,
     forwarder: Forwarder,
+    metrics: &Metrics,
 ) -> axum::Router {
     let admin = FleetAdmin::new(internal.clone(), Some(cfg.node.data_dir.clone()));
     let cluster = ClusterApi {
         admin: Arc::new(admin),
         token: cfg.api.token.clone(),
     };
-    api::router(ApiState::new(manager.clone()))
+    api::router(ApiState::new(manager.clone()).with_metrics(metrics.clone()))
         .merge(api::cluster::router(cluster))
         .merge(internal::router(internal.clone()))
         .layer(middleware::from_fn_with_state(
@@ -207,6 +211,10 @@ fn app(
         .layer(middleware::from_fn_with_state(
             cfg.api.token.clone(),
             api::guard::require_token,
+        ))
+        .layer(middleware::from_fn_with_state(
+            cfg.node.id,
+            crate::telemetry::logging::in_node_span,
         ))
 }
 
@@ -245,7 +253,7 @@ fn spawn_tasks(
     vec![
         spawn_http(
             http.0,
-            app(cfg, manager, internal, http.1),
+            app(cfg, manager, internal, http.1, &metrics),
             http.2,
             cancel.clone(),
         ),
@@ -278,9 +286,9 @@ pub(super) async fn start(
     };
     let core = FleetCore::new(raft, client, timing(cfg));
     let cancel = shutdown.child_token();
-    let (manager, internal) = manager_and_reconciler(&opts, &core, &cancel);
     let metrics = opts.metrics.clone();
     let metrics = metrics.unwrap_or_else(|| Metrics::new(cfg.node.id));
+    let (manager, internal) = manager_and_reconciler(&opts, &core, &metrics, &cancel);
     let join = (l.info.clone(), cfg.node.join.clone());
     let forwarder = forwarder(cfg, &core, &tls)?;
     let tasks = spawn_tasks(

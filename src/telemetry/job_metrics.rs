@@ -35,6 +35,7 @@ impl JobMetrics {
 
     /// `ccr_job_lag_commit_seqs`: upstream commit seqs not yet applied.
     pub fn set_lag_commit_seqs(&self, seqs: i64) {
+        self.remember(|_| true);
         self.metrics
             .inner
             .job
@@ -45,6 +46,7 @@ impl JobMetrics {
 
     /// `ccr_job_lag_seconds`: age of the oldest binlog not yet applied.
     pub fn set_lag_seconds(&self, seconds: f64) {
+        self.remember(|_| true);
         self.metrics
             .inner
             .job
@@ -67,6 +69,7 @@ impl JobMetrics {
 
     /// `ccr_job_rows_ingested_total` += rows.
     pub fn rows_ingested(&self, rows: u64) {
+        self.remember(|_| true);
         self.metrics
             .inner
             .job
@@ -77,12 +80,31 @@ impl JobMetrics {
 
     /// `ccr_job_bytes_ingested_total` += bytes.
     pub fn bytes_ingested(&self, bytes: u64) {
+        self.remember(|_| true);
         self.metrics
             .inner
             .job
             .bytes_ingested
             .get_or_create(&self.labels)
             .inc_by(bytes);
+    }
+
+    /// `ccr_job_tablets_ingested_total` += tablets (target replicas ingested).
+    pub fn tablets_ingested(&self, tablets: u64) {
+        self.remember(|_| true);
+        self.metrics
+            .inner
+            .job
+            .tablets_ingested
+            .get_or_create(&self.labels)
+            .inc_by(tablets);
+    }
+
+    /// Drops both lag gauges (the job no longer runs here: a frozen value would lie).
+    pub fn clear_lag(&self) {
+        let j = &self.metrics.inner.job;
+        j.lag_commit_seqs.remove(&self.labels);
+        j.lag_seconds.remove(&self.labels);
     }
 
     /// `ccr_job_errors_total{kind}` += 1; keep `kind` to a small fixed set.
@@ -94,6 +116,7 @@ impl JobMetrics {
 
     /// `ccr_job_full_syncs_total` += 1.
     pub fn full_sync(&self) {
+        self.remember(|_| true);
         self.metrics
             .inner
             .job
@@ -104,6 +127,7 @@ impl JobMetrics {
 
     /// `ccr_job_partial_syncs_total` += 1.
     pub fn partial_sync(&self) {
+        self.remember(|_| true);
         self.metrics
             .inner
             .job
@@ -139,6 +163,14 @@ impl JobMetrics {
         if let Some(old) = self.replace(|s| s.owner.take()) {
             let family = &self.metrics.inner.job.owner;
             family.remove(&self.with("owner", &old));
+        }
+    }
+
+    /// Drops the `ccr_job_state` series (another node reports this job's state).
+    pub fn clear_state(&self) {
+        if let Some(old) = self.replace(|s| s.state.take()) {
+            let family = &self.metrics.inner.job.state;
+            family.remove(&self.with("state", &old));
         }
     }
 

@@ -7,9 +7,11 @@ use std::fs::OpenOptions;
 use std::sync::Mutex;
 
 use tracing::Subscriber;
+use tracing_subscriber::fmt::format::JsonFields;
 use tracing_subscriber::fmt::writer::BoxMakeWriter;
 use tracing_subscriber::EnvFilter;
 
+use super::json_format::FlatJson;
 use crate::config::{LogConfig, LogFormat};
 
 /// Why logging could not be set up.
@@ -71,9 +73,28 @@ pub fn subscriber(cfg: &LogConfig) -> Result<Box<dyn Subscriber + Send + Sync>, 
         .with_ansi(ansi)
         .with_target(true);
     Ok(match cfg.format {
+        // Span fields (a job's `job` and `node`) print as `job{job=.. node=..}:`.
         LogFormat::Text => Box::new(builder.finish()),
-        LogFormat::Json => Box::new(builder.json().flatten_event(true).finish()),
+        LogFormat::Json => Box::new(
+            builder
+                .fmt_fields(JsonFields::new())
+                .event_format(FlatJson)
+                .finish(),
+        ),
     })
+}
+
+/// Axum middleware: runs each request in a `node` span (state: the node id), so what the
+/// API and the job manager log for a request carries `node` too.
+pub async fn in_node_span(
+    axum::extract::State(node): axum::extract::State<u64>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use tracing::Instrument;
+    // ERROR level: stays enabled whatever the filter (like the runners' job span).
+    let span = tracing::error_span!("node", node);
+    next.run(req).instrument(span).await
 }
 
 #[cfg(test)]
@@ -92,7 +113,8 @@ mod tests {
         let sub = subscriber(&cfg).unwrap();
         tracing::subscriber::with_default(sub, || {
             tracing::info!(job = "j1", "Hidden.");
-            tracing::warn!(job = "j1", "Lagging.");
+            let span = tracing::error_span!("job", job = "j2", node = 7u64);
+            span.in_scope(|| tracing::warn!(seq = 3, "Lagging."));
         });
         let text = std::fs::read_to_string(&path).unwrap();
         let lines: Vec<serde_json::Value> = text
@@ -101,8 +123,32 @@ mod tests {
             .collect();
         assert_eq!(lines.len(), 1, "{text}");
         assert_eq!(lines[0]["message"], "Lagging.");
-        assert_eq!(lines[0]["job"], "j1");
+        assert_eq!(lines[0]["job"], "j2", "span fields at the top level");
+        assert_eq!(lines[0]["node"], 7);
+        assert_eq!(lines[0]["seq"], 3);
         assert_eq!(lines[0]["level"], "WARN");
+    }
+
+    #[test]
+    fn text_lines_show_the_job_span_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("node.log");
+        let cfg = LogConfig {
+            level: "info".into(),
+            format: LogFormat::Text,
+            file: Some(path.clone()),
+        };
+        let sub = subscriber(&cfg).unwrap();
+        tracing::subscriber::with_default(sub, || {
+            let span = tracing::error_span!("job", job = "j3", node = 5u64);
+            span.in_scope(|| tracing::info!("Applied."));
+        });
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.contains("job{job=\"j3\" node=5}") || text.contains("job{job=j3 node=5}"),
+            "{text}"
+        );
+        assert!(text.contains("Applied."), "{text}");
     }
 
     #[test]

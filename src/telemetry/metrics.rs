@@ -36,6 +36,8 @@ pub(crate) struct JobFamilies {
     pub state: IntGauges,
     /// Extra label `owner` (node id); 1 for the current owner only.
     pub owner: IntGauges,
+    /// Target tablet replicas ingested (one `ingest_binlog` call each).
+    pub tablets_ingested: Counters,
 }
 
 /// Per-node families (label `node`).
@@ -61,6 +63,7 @@ pub(crate) struct JobSeries {
 
 pub(crate) struct Inner {
     registry: Registry,
+    node_id: u64,
     pub job: JobFamilies,
     node: NodeFamilies,
     /// Guards only bookkeeping of label values; never held across an await.
@@ -80,7 +83,7 @@ impl std::fmt::Debug for Metrics {
 }
 
 /// `(name, help)` of the per-job families, in registration order.
-const JOB_HELP: [(&str, &str); 10] = [
+const JOB_HELP: [(&str, &str); 11] = [
     (
         "ccr_job_lag_commit_seqs",
         "Upstream commit seqs not yet applied downstream",
@@ -109,6 +112,10 @@ const JOB_HELP: [(&str, &str); 10] = [
         "ccr_job_owner",
         "1 for the node that currently owns the job",
     ),
+    (
+        "ccr_job_tablets_ingested",
+        "Target tablet replicas ingested (ingest_binlog calls of committed UPSERTs)",
+    ),
 ];
 
 impl Metrics {
@@ -133,15 +140,27 @@ impl Metrics {
         sub.register(h(7).0, h(7).1, job.partial_syncs.clone());
         sub.register(h(8).0, h(8).1, job.state.clone());
         sub.register(h(9).0, h(9).1, job.owner.clone());
+        sub.register(h(10).0, h(10).1, job.tablets_ingested.clone());
         register_node(sub, &node);
         Metrics {
             inner: Arc::new(Inner {
                 registry,
+                node_id,
                 job,
                 node,
                 series: Mutex::new(HashMap::new()),
             }),
         }
+    }
+
+    /// The node id every series is labelled with.
+    pub fn node_id(&self) -> u64 {
+        self.inner.node_id
+    }
+
+    /// Jobs that have (or had) series here and were not removed since.
+    pub fn job_names(&self) -> Vec<String> {
+        self.inner.series.lock().keys().cloned().collect()
     }
 
     /// The handle for one job's series (created lazily on first update).
@@ -165,6 +184,7 @@ impl Metrics {
         j.bytes_ingested.remove(&base);
         j.full_syncs.remove(&base);
         j.partial_syncs.remove(&base);
+        j.tablets_ingested.remove(&base);
         seen.types
             .iter()
             .for_each(|t| _ = j.binlogs_applied.remove(&with("type", t)));

@@ -150,3 +150,40 @@ fn clones_share_one_registry() {
         7.0
     );
 }
+
+#[test]
+fn placement_series_can_be_cleared_and_jobs_are_listed() {
+    let m = Metrics::new(4);
+    let j = m.job("j9");
+    j.set_state("running");
+    j.set_owner(4);
+    j.set_lag_commit_seqs(3);
+    j.set_lag_seconds(1.5);
+    j.tablets_ingested(6);
+    assert_eq!(m.job_names(), vec!["j9".to_string()]);
+    assert_eq!(m.node_id(), 4);
+    let text = m.encode();
+    assert!(
+        text.contains("ccr_job_tablets_ingested_total{node=\"4\",job=\"j9\"} 6"),
+        "{text}"
+    );
+    j.clear_state();
+    j.clear_owner();
+    j.clear_lag();
+    let text = m.encode();
+    for gone in [
+        "ccr_job_state{",
+        "ccr_job_owner{",
+        "ccr_job_lag_seconds{",
+        "ccr_job_lag_commit_seqs{",
+    ] {
+        assert!(!text.contains(gone), "{gone} still in {text}");
+    }
+    assert!(
+        text.contains("ccr_job_tablets_ingested_total{"),
+        "counters stay: {text}"
+    );
+    m.remove_job("j9");
+    assert!(m.job_names().is_empty());
+    assert!(!m.encode().contains("j9"));
+}

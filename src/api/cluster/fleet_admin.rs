@@ -38,6 +38,35 @@ impl FleetAdmin {
         Self { internal, data_dir }
     }
 
+    /// This node's status without the data dir size (cheap, synchronous).
+    fn view(&self) -> NodeStatusView {
+        let s = self.internal.status();
+        let metrics = self.internal.core.raft.metrics().borrow().clone();
+        let in_group = metrics
+            .membership_config
+            .membership()
+            .get_node(&s.id)
+            .is_some();
+        let leader_http_addr = self.leader().map(|(_, info)| info.http_addr);
+        NodeStatusView {
+            id: s.id,
+            role: role(metrics.state, in_group).to_string(),
+            in_group,
+            term: s.term,
+            leader: s.leader,
+            leader_http_addr,
+            last_log_index: metrics.last_log_index,
+            applied_index: s.applied,
+            lease_ok: s.lease_valid,
+            last_quorum_contact_ms: s.last_quorum_contact_ms,
+            jobs_owned: s.owned,
+            runners: s.runners.len(),
+            raft_port: Some(self.internal.core.raft.local_addr().port()),
+            data_dir: self.data_dir.as_ref().map(|d| d.display().to_string()),
+            data_dir_bytes: None,
+        }
+    }
+
     /// The leader's member view (with last contact), if another node leads and answers.
     async fn leader_view(&self) -> Option<Vec<MemberView>> {
         let core = &self.internal.core;
@@ -119,16 +148,8 @@ impl ClusterAdmin for FleetAdmin {
     }
 
     async fn status(&self) -> NodeStatusView {
-        let s = self.internal.status();
-        let metrics = self.internal.core.raft.metrics().borrow().clone();
-        let in_group = metrics
-            .membership_config
-            .membership()
-            .get_node(&s.id)
-            .is_some();
-        let leader_http_addr = self.leader().map(|(_, info)| info.http_addr);
         let dir = self.data_dir.clone();
-        let size = match dir.clone() {
+        let size = match dir {
             Some(d) => tokio::task::spawn_blocking(move || dir_size(&d))
                 .await
                 .ok()
@@ -136,22 +157,13 @@ impl ClusterAdmin for FleetAdmin {
             None => None,
         };
         NodeStatusView {
-            id: s.id,
-            role: role(metrics.state, in_group).to_string(),
-            in_group,
-            term: s.term,
-            leader: s.leader,
-            leader_http_addr,
-            last_log_index: metrics.last_log_index,
-            applied_index: s.applied,
-            lease_ok: s.lease_valid,
-            last_quorum_contact_ms: s.last_quorum_contact_ms,
-            jobs_owned: s.owned,
-            runners: s.runners.len(),
-            raft_port: Some(self.internal.core.raft.local_addr().port()),
-            data_dir: dir.map(|d| d.display().to_string()),
             data_dir_bytes: size,
+            ..self.view()
         }
+    }
+
+    async fn readiness(&self) -> NodeStatusView {
+        self.view()
     }
 
     async fn admin(&self, op: AdminOp) -> Result<String, AdminError> {

@@ -335,3 +335,16 @@ async fn token_is_required_when_configured() {
     assert_eq!(status, StatusCode::OK, "health needs no token");
     assert_eq!(v, json!({"success": true, "node": 1, "leader": 1}));
 }
+
+#[tokio::test]
+async fn ready_needs_no_token_and_says_why_not() {
+    let req = Request::get("/ready").body(Body::empty()).expect("req");
+    let (status, v) = call_with(fake(three()), Some("s3cret"), req).await;
+    // The fake's status knows no leader and holds no lease.
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{v}");
+    assert_eq!(v["ready"], false);
+    assert!(
+        v["reason"].as_str().is_some_and(|r| r.contains("leader")),
+        "{v}"
+    );
+}

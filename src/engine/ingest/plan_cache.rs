@@ -132,3 +132,95 @@ fn normalised(src: &TGetMetaDBMeta) -> TGetMetaDBMeta {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use doris_thrift::frontend_service::{
+        TGetMetaIndexMeta, TGetMetaPartitionMeta, TGetMetaReplicaMeta, TGetMetaTableMeta,
+        TGetMetaTabletMeta,
+    };
+
+    use super::*;
+    use crate::engine::records::{PartitionRecord, TableRecord};
+
+    /// Table 10, partition 20 (visible 5), index 30, tablet 40 with replicas at 5 and 3.
+    fn meta() -> TGetMetaDBMeta {
+        let replica = |id, version| TGetMetaReplicaMeta {
+            id: Some(id),
+            backend_id: Some(1),
+            version: Some(version),
+        };
+        let tablet = TGetMetaTabletMeta {
+            id: Some(40),
+            replicas: Some(vec![replica(1, 5), replica(2, 3)]),
+        };
+        let index = TGetMetaIndexMeta {
+            id: Some(30),
+            name: Some("t".into()),
+            tablets: Some(vec![tablet]),
+        };
+        let part = TGetMetaPartitionMeta {
+            id: Some(20),
+            visible_version: Some(5),
+            indexes: Some(vec![index]),
+            ..Default::default()
+        };
+        TGetMetaDBMeta {
+            tables: Some(vec![TGetMetaTableMeta {
+                id: Some(10),
+                partitions: Some(vec![part]),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        }
+    }
+
+    fn target(partition_id: i64, temp: bool, index_ids: Vec<i64>) -> Target {
+        let pr = PartitionRecord {
+            partition_id,
+            version: 6,
+            is_temp_partition: temp,
+            ..Default::default()
+        };
+        Target {
+            src_id: 10,
+            dest_id: 80,
+            record: TableRecord {
+                partition_records: vec![pr],
+                index_ids,
+            },
+        }
+    }
+
+    #[test]
+    fn cache_is_used_only_when_it_names_every_partition_and_index() {
+        let m = meta();
+        assert!(covers(&m, &target(20, false, vec![30])));
+        assert!(covers(&m, &target(20, false, vec![])));
+        assert!(
+            covers(&m, &target(21, true, vec![])),
+            "temp partitions are skipped"
+        );
+        assert!(!covers(&m, &target(21, false, vec![])), "new partition");
+        assert!(!covers(&m, &target(20, false, vec![31])), "new index");
+        let mut other = target(20, false, vec![]);
+        other.src_id = 11;
+        assert!(!covers(&m, &other), "other table");
+    }
+
+    #[test]
+    fn only_replicas_complete_at_fetch_time_serve_later_versions() {
+        let n = normalised(&meta());
+        let versions: Vec<Option<i64>> = n
+            .tables
+            .iter()
+            .flatten()
+            .flat_map(|t| t.partitions.iter().flatten())
+            .flat_map(|p| p.indexes.iter().flatten())
+            .flat_map(|i| i.tablets.iter().flatten())
+            .flat_map(|t| t.replicas.iter().flatten())
+            .map(|r| r.version)
+            .collect();
+        assert_eq!(versions, vec![Some(i64::MAX), Some(3)]);
+    }
+}

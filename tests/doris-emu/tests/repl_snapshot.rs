@@ -363,7 +363,11 @@ async fn partial_restore_replaces_one_partition_even_with_other_buckets() {
         (column(&src.c, "s", q, "State").pop()? == "FINISHED").then_some(())
     })
     .await;
-    fe_api::restore_snapshot(&dst.c, restore_req(&src, "ccrp_s_t_1", "rp1", vec![]));
+    // A partial restore is never atomic (the syncer sends atomic_restore=false): Doris'
+    // atomic restore swaps in a table holding only the snapshot's partitions.
+    let mut partial = restore_req(&src, "ccrp_s_t_1", "rp1", vec![]);
+    partial.atomic_restore = Some(false);
+    fe_api::restore_snapshot(&dst.c, partial);
     assert_eq!(restore_state(&dst.c, "rp1").await.0, "FINISHED");
     let want = rows(&src.c, "s", "SELECT * FROM t ORDER BY k");
     assert_eq!(want.len(), 3);

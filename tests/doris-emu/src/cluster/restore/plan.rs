@@ -187,7 +187,14 @@ impl Builder<'_> {
                 continue;
             };
             let table = match self.local(&local_name).cloned() {
-                Some(local) => self.replace_into(local, t, spec.clean_partitions),
+                // Doris' atomic restore builds the table anew from the snapshot and swaps it
+                // in, so target-only partitions vanish as with clean_partitions (found by
+                // the chaos suite: a partition dropped, then its binlog GC'd, survived the
+                // full sync on the target).
+                Some(local) => {
+                    let clean = spec.clean_partitions || spec.atomic_restore;
+                    self.replace_into(local, t, clean)
+                }
                 None => self.create(t, &local_name),
             };
             restored.push(table.name.clone());
