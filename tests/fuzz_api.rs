@@ -152,7 +152,7 @@ fn create_and_check(rt: &tokio::runtime::Runtime, app: &Router, body: &Value) {
 }
 
 proptest! {
-    #![proptest_config(mutate::config(128))]
+    #![proptest_config(mutate::config(96))]
 
     #[test]
     fn valid_bodies_are_answered(bodies in prop::collection::vec(body(), 1..4), path in prop::sample::select(PATHS)) {

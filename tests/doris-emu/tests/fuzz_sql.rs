@@ -186,7 +186,7 @@ fn deep(depth: usize, kind: u8) -> String {
 }
 
 proptest! {
-    #![proptest_config(mutate::config(256))]
+    #![proptest_config(mutate::config(192))]
 
     #[test]
     fn rendered_expressions_round_trip(e in expr()) {
