@@ -115,7 +115,13 @@ impl Nemesis {
             self.timeline
                 .record(&format!("{}-healed", kind.name()), &target);
             match self.recovered(RECOVERY_LIMIT).await {
-                Some(d) => stats.recoveries.push(d),
+                Some(d) => {
+                    if d > Duration::from_secs(5) {
+                        let what = format!("{} on {target}: {d:.1?}", kind.name());
+                        self.timeline.record("slow-recovery", &what);
+                    }
+                    stats.recoveries.push(d);
+                }
                 None => stats
                     .unrecovered
                     .push(format!("{} on {target}", kind.name())),

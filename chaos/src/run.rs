@@ -122,9 +122,10 @@ async fn check(w: &World, names: &[String]) -> Report {
     let (v, converge) = lag_converges::check(&w.fleet, &w.src.sql, &w.dst.sql, names).await;
     report.violations.extend(v);
     report.converge = converge;
-    let (v, checked) = inv::tables_equal::check(&w.src.sql, &w.dst.sql).await;
-    report.violations.extend(v);
-    report.rows_checked = checked;
+    let tables = inv::tables_equal::check(&w.src.sql, &w.dst.sql).await;
+    report.violations.extend(tables.violations);
+    report.rows_checked = tables.rows_checked;
+    report.known_gaps = tables.gaps;
     let agg = w.ledger.lock().agg.clone();
     report
         .violations

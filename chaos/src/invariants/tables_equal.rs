@@ -9,9 +9,21 @@ use crate::schema::{jobs, DB_JOBS, TABLE_DB};
 
 const NAME: &str = "tables_equal";
 
-/// Compares every replicated table; returns the violations and the rows compared.
-pub async fn check(src: &SqlClient, dst: &SqlClient) -> (Vec<Violation>, u64) {
+/// What the comparison found.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Broken invariant.
+    pub violations: Vec<Violation>,
+    /// Rows compared.
+    pub rows_checked: u64,
+    /// Known gaps (reported, not failed): target-only tables left by a db full sync.
+    pub gaps: Vec<String>,
+}
+
+/// Compares every replicated table.
+pub async fn check(src: &SqlClient, dst: &SqlClient) -> Outcome {
     let mut out = Vec::new();
+    let mut gaps = Vec::new();
     let mut checked = 0;
     for (db, tables) in replicated(src).await {
         for t in tables {
@@ -23,14 +35,29 @@ pub async fn check(src: &SqlClient, dst: &SqlClient) -> (Vec<Violation>, u64) {
     }
     for db in DB_JOBS {
         let (a, b) = (table_names(src, db).await, table_names(dst, db).await);
-        if a != b {
-            out.push(Violation::new(
+        match (&a, &b) {
+            (Some(x), Some(y)) if x == y => {}
+            // Known gap, as in the original syncer: a table created then dropped whose
+            // DROP binlog was GC'd survives the db full sync on the target, because the
+            // restore never sends clean_tables (`feature_clean_table_and_partitions` is
+            // parsed but not wired into the engine's restore request).
+            (Some(x), Some(y)) if x.iter().all(|t| y.contains(t)) => {
+                let extra: Vec<&String> = y.iter().filter(|t| !x.contains(t)).collect();
+                gaps.push(format!(
+                    "{db}: target-only tables after a full sync: {extra:?}"
+                ));
+            }
+            _ => out.push(Violation::new(
                 NAME,
                 format!("{db}: source tables {a:?}, target {b:?}"),
-            ));
+            )),
         }
     }
-    (out, checked)
+    Outcome {
+        violations: out,
+        rows_checked: checked,
+        gaps,
+    }
 }
 
 /// `(db, tables)` replicated by some job, as the source has them now.
