@@ -16,7 +16,8 @@
 //! - [`state_machine`]: `RaftStateMachine` + `RaftSnapshotBuilder`; apply logic and snapshot
 //!   payload (versioned JSON of the whole state).
 //! - [`network`]: gRPC client (`RaftNetworkFactory`); [`service`]: gRPC server; [`pb`]:
-//!   generated `syncer.raft.v1` code (openraft messages as JSON in `bytes` fields).
+//!   generated `syncer.raft.v1` code (openraft messages as JSON in `bytes` fields);
+//!   [`vote_assist`]: ends an election in one round when the first candidate's log is short.
 //! - [`node`]: [`node::RaftNode`], the facade the syncer uses; [`errors`]: error types.
 //!
 //! # Use
@@ -48,6 +49,7 @@ pub mod sled_store;
 pub mod state_machine;
 pub mod typ;
 pub mod type_config;
+pub mod vote_assist;
 
 pub use type_config::NodeId;
 pub use type_config::NodeInfo;

@@ -16,20 +16,26 @@ use crate::pb;
 use crate::pb::raft_service_server::RaftService;
 use crate::pb::raft_service_server::RaftServiceServer;
 use crate::typ::AppendEntriesRequest;
+use crate::typ::AppendEntriesResponse;
 use crate::typ::InstallSnapshotRequest;
 use crate::typ::Raft;
 use crate::typ::VoteRequest;
+use crate::vote_assist::VoteAssist;
 
 /// The gRPC service wrapping a local [`Raft`].
 #[derive(Clone)]
 pub struct RaftServiceImpl {
     raft: Raft,
+    assist: VoteAssist,
 }
 
 impl RaftServiceImpl {
     /// Wraps `raft`.
     pub fn new(raft: Raft) -> Self {
-        Self { raft }
+        Self {
+            raft,
+            assist: VoteAssist::new(),
+        }
     }
 
     /// The tonic server for this service, with a message size limit for both directions.
@@ -62,7 +68,11 @@ impl RaftService for RaftServiceImpl {
         request: Request<pb::RaftRequest>,
     ) -> Result<Response<pb::RaftReply>, Status> {
         let req: VoteRequest = decode(&request.get_ref().json, "vote")?;
-        respond(&self.raft.vote(req).await)
+        let result = self.raft.vote(req.clone()).await;
+        if let Ok(resp) = &result {
+            self.assist.after_vote(&self.raft, &req, resp);
+        }
+        respond(&result)
     }
 
     async fn append_entries(
@@ -70,7 +80,11 @@ impl RaftService for RaftServiceImpl {
         request: Request<pb::RaftRequest>,
     ) -> Result<Response<pb::RaftReply>, Status> {
         let req: AppendEntriesRequest = decode(&request.get_ref().json, "append_entries")?;
-        respond(&self.raft.append_entries(req).await)
+        let result = self.raft.append_entries(req).await;
+        if matches!(&result, Ok(r) if !matches!(r, AppendEntriesResponse::HigherVote(_))) {
+            self.assist.leader_contact();
+        }
+        respond(&result)
     }
 
     async fn install_snapshot(
