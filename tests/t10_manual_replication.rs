@@ -8,9 +8,9 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use ccr_syncer::doris::fe::{BeginTxn, LabelJobStatus};
 use ccr_syncer::doris::{
-    quote_ident, BeClient, BeOptions, ClusterSpec, DorisError, FeClient, FeOptions, SqlClient,
-    SqlOptions,
+    quote_ident, BeClient, BeOptions, ClusterSpec, FeClient, FeOptions, SqlClient, SqlOptions,
 };
 use doris_emu::testing::{EmuOptions, EmuProcess};
 use doris_thrift::backend_service::TIngestBinlogRequest;
@@ -293,9 +293,9 @@ async fn next_binlog(src: &Side, prev: i64) -> Option<TBinlog> {
     res.binlogs.unwrap_or_default().into_iter().next()
 }
 
-/// Applies one UPSERT binlog to the target through a remote transaction.
-/// Returns false when the label had already been used (nothing applied).
-async fn apply_upsert(src: &Side, dst: &Side, ids: (i64, i64), binlog: &TBinlog) -> bool {
+/// Applies one UPSERT binlog to the target through a remote transaction. Returns the
+/// beginTxn outcome: `Started` = applied and committed; `LabelExists` = nothing applied.
+async fn apply_upsert(src: &Side, dst: &Side, ids: (i64, i64), binlog: &TBinlog) -> BeginTxn {
     let (src_table_id, dst_table_id) = ids;
     let record: serde_json::Value =
         serde_json::from_str(binlog.data.as_deref().expect("data")).expect("upsert json");
@@ -308,11 +308,10 @@ async fn apply_upsert(src: &Side, dst: &Side, ids: (i64, i64), binlog: &TBinlog)
             label: Some(label),
             ..Default::default()
         })
-        .await;
-    let txn_id = match begin {
-        Ok(res) => res.txn_id.expect("txn id"),
-        Err(e) if is_label_exists(&e) => return false,
-        Err(e) => panic!("beginTxn: {e}"),
+        .await
+        .expect("beginTxn");
+    let BeginTxn::Started { txn_id } = begin else {
+        return begin;
     };
     let src_meta = src.table_meta(src_table_id).await;
     let dst_meta = dst.table_meta(dst_table_id).await;
@@ -336,11 +335,7 @@ async fn apply_upsert(src: &Side, dst: &Side, ids: (i64, i64), binlog: &TBinlog)
         })
         .await
         .expect("commitTxn");
-    true
-}
-
-fn is_label_exists(e: &DorisError) -> bool {
-    e.status_code() == Some(TStatusCode::LABEL_ALREADY_EXISTS)
+    begin
 }
 
 /// ingest_binlog for every tablet of one partition (matched by range, tablets by id order).
@@ -458,8 +453,11 @@ async fn table_replicates_by_hand_through_the_real_rpc_sequence() {
     while let Some(binlog) = next_binlog(&src, prev).await {
         prev = binlog.commit_seq.expect("seq");
         if binlog.type_ == Some(TBinlogType::UPSERT) {
-            assert!(apply_upsert(&src, &dst, (src_table_id, dst_table_id), &binlog).await);
-            applied.push(binlog);
+            let begun = apply_upsert(&src, &dst, (src_table_id, dst_table_id), &binlog).await;
+            let BeginTxn::Started { txn_id } = begun else {
+                panic!("a fresh label begins a txn: {begun:?}");
+            };
+            applied.push((binlog, txn_id));
         }
     }
     assert_eq!(applied.len(), 2, "one UPSERT per source load");
@@ -471,12 +469,20 @@ async fn table_replicates_by_hand_through_the_real_rpc_sequence() {
 
     // A retried commit with the same label is deduplicated: nothing is applied twice.
     let before = dst.rows().await;
-    for binlog in &applied {
+    for (binlog, txn_id) in &applied {
         let ids = (src_table_id, dst_table_id);
-        assert!(
-            !apply_upsert(&src, &dst, ids, binlog).await,
-            "label reuse is rejected"
-        );
+        let again = apply_upsert(&src, &dst, ids, binlog).await;
+        let BeginTxn::LabelExists {
+            txn_id: holder,
+            job_status,
+            message,
+        } = again
+        else {
+            panic!("label reuse must be rejected: {again:?}");
+        };
+        assert_eq!(holder, Some(*txn_id), "the holder is the committed txn");
+        assert_eq!(job_status, Some(LabelJobStatus::Finished), "{message}");
+        assert!(message.contains("has already been used"), "{message}");
     }
     assert_eq!(dst.rows().await, before, "re-applying changed nothing");
 }

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
+use ccr_syncer::doris::fe::BeginTxn;
 use ccr_syncer::doris::{BeClient, BeOptions, FeClient};
 use doris_thrift::backend_service::TIngestBinlogRequest;
 use doris_thrift::frontend_service::{
@@ -168,7 +169,10 @@ impl<'a> ReplLoop<'a> {
             label: Some(label),
             ..Default::default()
         };
-        let txn_id = self.dst.begin_txn(begin).await?.txn_id.context("txn id")?;
+        let txn_id = match self.dst.begin_txn(begin).await? {
+            BeginTxn::Started { txn_id } => txn_id,
+            other => bail!("beginTxn {seq}: {other:?}"),
+        };
         self.times.begin_txn.push(t.elapsed());
         if self.plan.is_none() {
             let t = Instant::now();

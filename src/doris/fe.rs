@@ -5,6 +5,7 @@
 //! replies of reads) fail over across the spec host and `spec.frontends`. Auth fields
 //! (`user`, `passwd`, `db`, ...) left unset in a request are filled from the spec.
 
+mod begin;
 mod route;
 #[cfg(test)]
 mod tests;
@@ -15,6 +16,7 @@ use doris_thrift::frontend_service::*;
 use doris_thrift::status::TStatusCode;
 use parking_lot::Mutex;
 
+pub use self::begin::{BeginTxn, LabelJobStatus};
 pub use self::route::HasStatus;
 use self::route::{check, Idempotence};
 use super::pool::ConnPool;
@@ -163,14 +165,14 @@ impl FeClient {
         });
     }
 
-    /// beginTxn on this (downstream) cluster.
-    pub async fn begin_txn(
-        &self,
-        mut req: TBeginTxnRequest,
-    ) -> Result<TBeginTxnResult, DorisError> {
+    /// beginTxn on this (downstream) cluster. A label already in use is not an error:
+    /// it is [`BeginTxn::LabelExists`] with the holder's id and `job_status`.
+    pub async fn begin_txn(&self, mut req: TBeginTxnRequest) -> Result<BeginTxn, DorisError> {
         fill!(req { user = self.user(), passwd = self.passwd(), db = self.db() });
-        let (res, addr) = self.route("beginTxn", &req, Idempotence::Write).await?;
-        check("beginTxn", &addr, res, &[])
+        let (res, addr) = self
+            .route::<_, TBeginTxnResult>("beginTxn", &req, Idempotence::Write)
+            .await?;
+        begin::begin_outcome(&addr, res)
     }
 
     /// commitTxn (timeout `commit_timeout`). Ok also for PUBLISH_TIMEOUT (14):

@@ -31,6 +31,7 @@ use doris_thrift::status::TStatusCode;
 use doris_thrift::types::TTabletCommitInfo;
 use serde::{Deserialize, Serialize};
 
+use crate::doris::fe::{BeginTxn, LabelJobStatus};
 use crate::doris::{quote_ident, DorisError, ErrorClass};
 use crate::engine::backoff::Backoff;
 use crate::engine::context::JobCtx;
@@ -224,35 +225,66 @@ async fn begin(ctx: &JobCtx, label: &str, dest_ids: &[i64]) -> EngineResult<Opti
         let res = ctx
             .guard(async { Ok(ctx.dest.fe.begin_txn(req).await) })
             .await?;
-        let e = match res {
-            Ok(r) => {
-                return r
-                    .txn_id
-                    .map(Some)
-                    .ok_or_else(|| EngineError::retry("beginTxn: no txn_id"))
+        let holder = match res {
+            Ok(BeginTxn::Started { txn_id }) => return Ok(Some(txn_id)),
+            Ok(BeginTxn::LabelExists {
+                txn_id,
+                job_status,
+                message,
+            }) => holder_state(ctx, txn_id, job_status, &message).await?,
+            // A txn may have begun without us learning its id: the retry finds it by label.
+            Err(e @ DorisError::BadReply { .. }) => {
+                return Err(EngineError::retry(format!("beginTxn: {e}")))
             }
-            Err(e) if e.status_code() == Some(TStatusCode::LABEL_ALREADY_EXISTS) => e,
             Err(e) => return Err(EngineError::doris("beginTxn", e)),
         };
-        let txn = related_txn(&e).ok_or_else(|| EngineError::retry(format!("beginTxn: {e}")))?;
-        match txn_status(ctx, txn).await?.as_deref() {
-            Some("VISIBLE") | Some("COMMITTED") => return Ok(None),
-            Some("PREPARE") | Some("PRECOMMITTED") => {
+        match holder {
+            Holder::Committed => return Ok(None),
+            Holder::Uncommitted(txn) => {
                 tracing::info!(job = %ctx.spec.name, txn, "rolling back a prepared leftover txn");
                 rollback(ctx, txn).await?;
             }
-            _ => ctx.sleep(Duration::from_millis(50)).await?,
+            Holder::Unknown => ctx.sleep(Duration::from_millis(50)).await?,
         }
     }
     Err(EngineError::retry(format!("label {label} stays in use")))
 }
 
-/// The txn id in "... relate to txn [N]".
-fn related_txn(e: &DorisError) -> Option<i64> {
-    e.messages().iter().find_map(|m| {
-        let start = m.find("relate to txn [")? + "relate to txn [".len();
-        let end = m[start..].find(']')? + start;
-        m[start..end].trim().parse().ok()
+/// What the txn holding a label is, for [`begin`].
+enum Holder {
+    /// COMMITTED/VISIBLE: the data is applied.
+    Committed,
+    /// PREPARE/PRECOMMITTED leftover with this id.
+    Uncommitted(i64),
+    /// Neither (e.g. aborting right now): ask again.
+    Unknown,
+}
+
+/// The holder's state from `job_status`; SHOW TRANSACTION only when the FE omitted it
+/// (or sent a value this syncer does not know).
+async fn holder_state(
+    ctx: &JobCtx,
+    txn: Option<i64>,
+    job_status: Option<LabelJobStatus>,
+    message: &str,
+) -> EngineResult<Holder> {
+    if job_status
+        .as_ref()
+        .is_some_and(LabelJobStatus::is_committed)
+    {
+        return Ok(Holder::Committed);
+    }
+    let txn = txn.ok_or_else(|| EngineError::retry(format!("beginTxn: {message}")))?;
+    if job_status
+        .as_ref()
+        .is_some_and(LabelJobStatus::is_uncommitted)
+    {
+        return Ok(Holder::Uncommitted(txn));
+    }
+    Ok(match txn_status(ctx, txn).await?.as_deref() {
+        Some("VISIBLE") | Some("COMMITTED") => Holder::Committed,
+        Some("PREPARE") | Some("PRECOMMITTED") => Holder::Uncommitted(txn),
+        _ => Holder::Unknown,
     })
 }
 

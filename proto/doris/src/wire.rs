@@ -6,7 +6,8 @@
 //!
 //! - [`codec`]: encode/decode CALL, REPLY and EXCEPTION envelopes around generated structs.
 //! - [`ThriftConnection`]: one client connection (`call::<Req, Resp>(method, &req, timeout)`).
-//! - [`serve`]: a multi-connection server driving a [`ThriftHandler`].
+//! - [`serve`]: a multi-connection server driving a [`ThriftHandler`]; options add framed
+//!   client detection, and a handler may drop a connection ([`Call::drop_connection`]).
 
 mod client;
 pub mod codec;
@@ -15,6 +16,7 @@ mod reader;
 mod scan;
 mod server;
 mod slice_protocol;
+mod transport;
 
 pub use client::{CallError, ThriftConnection};
 pub use codec::{

@@ -53,6 +53,7 @@ async fn start(limits: Limits) -> Server {
     let options = ServerOptions {
         limits,
         idle_timeout: None,
+        ..ServerOptions::default()
     };
     tokio::spawn(wire::serve_with(
         listener,
@@ -281,6 +282,7 @@ async fn idle_close_by_server_makes_connection_not_reusable() {
     let options = ServerOptions {
         limits: Limits::default(),
         idle_timeout: Some(Duration::from_millis(50)),
+        ..ServerOptions::default()
     };
     tokio::spawn(wire::serve_with(
         listener,

@@ -13,7 +13,7 @@ use parking_lot::Mutex;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use super::{FeClient, FeOptions};
+use super::{BeginTxn, FeClient, FeOptions, LabelJobStatus};
 use crate::doris::{ClusterSpec, ErrorClass, Frontend, Secret};
 
 /// How a fake FE answers.
@@ -24,6 +24,8 @@ enum Role {
     Follower(Option<u16>),
     /// Master whose commitTxn answers this status code.
     CommitStatus(i32),
+    /// Master whose beginTxn finds the label held by txn 42 with this `job_status`.
+    LabelHeld(&'static str),
 }
 
 struct FakeFe {
@@ -67,6 +69,29 @@ impl ThriftHandler for FakeFe {
                     master_address,
                     binlogs: Some(vec![binlog]),
                     ..Default::default()
+                };
+                call.reply(&res)
+            }
+            "beginTxn" => {
+                let req: TBeginTxnRequest = call.decode_args()?;
+                let res = match self.role {
+                    Role::LabelHeld(job) => TBeginTxnResult {
+                        status: self::status(
+                            TStatusCode::LABEL_ALREADY_EXISTS,
+                            &format!(
+                                "Label [{}] has already been used, relate to txn [42]",
+                                req.label.unwrap_or_default()
+                            ),
+                        ),
+                        job_status: Some(job.to_string()),
+                        ..Default::default()
+                    },
+                    _ => TBeginTxnResult {
+                        status,
+                        master_address,
+                        txn_id: Some(1001),
+                        ..Default::default()
+                    },
                 };
                 call.reply(&res)
             }
@@ -322,4 +347,32 @@ async fn unsupported_rpc_is_a_fatal_exception() {
         .expect_err("unknown method");
     assert_eq!(err.class(), ErrorClass::Fatal, "{err}");
     assert_eq!(master.calls(), 1, "an exception reply is not failed over");
+}
+
+#[tokio::test]
+async fn begin_txn_returns_typed_outcomes() {
+    let master = start_fe(Role::Master).await;
+    let fe = client(&spec(master.port, &[]));
+    let req = || TBeginTxnRequest {
+        label: Some("l1".into()),
+        table_ids: Some(vec![1]),
+        ..Default::default()
+    };
+    let got = fe.begin_txn(req()).await.expect("begun");
+    assert_eq!(got, BeginTxn::Started { txn_id: 1001 });
+
+    let held = start_fe(Role::LabelHeld("FINISHED")).await;
+    let fe = client(&spec(held.port, &[]));
+    let got = fe
+        .begin_txn(req())
+        .await
+        .expect("label in use is not an error");
+    assert_eq!(
+        got,
+        BeginTxn::LabelExists {
+            txn_id: Some(42),
+            job_status: Some(LabelJobStatus::Finished),
+            message: "Label [l1] has already been used, relate to txn [42]".into(),
+        }
+    );
 }

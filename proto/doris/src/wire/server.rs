@@ -2,21 +2,24 @@
 //!
 //! Per connection, calls are handled one at a time (Thrift clients wait for each
 //! reply). An unknown method is answered by the handler (see [`Call::unknown_method`]);
-//! garbage, truncated or oversized input closes only that connection.
+//! garbage, truncated or oversized input closes only that connection. A handler may
+//! also close the connection instead of answering ([`Call::drop_connection`]), and
+//! framed clients can be detected and answered framed ([`ServerOptions::detect_framed`]).
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use thrift::protocol::{TMessageType, TSerializable};
 use thrift::{ApplicationError, ApplicationErrorKind};
-use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
-use super::{codec, Limits, MessageHeader, MessageReader, WireError};
+use super::transport::Transport;
+use super::{codec, Limits, MessageHeader, WireError};
 
 /// One decoded incoming call, handed to [`ThriftHandler::handle`].
 #[derive(Debug)]
@@ -27,6 +30,8 @@ pub struct Call {
     pub peer: SocketAddr,
     message: Vec<u8>,
     body_at: usize,
+    /// Set by [`Call::drop_connection`]; shared with the connection loop.
+    drop: Arc<AtomicBool>,
 }
 
 impl Call {
@@ -54,6 +59,14 @@ impl Call {
         )?)
     }
 
+    /// Closes the connection instead of answering this call (fault injection: a reply
+    /// lost on the network, before or after the work was done). Whatever the handler
+    /// returns is then discarded; return this method's value for clarity.
+    pub fn drop_connection(&self) -> Result<Vec<u8>, ApplicationError> {
+        self.drop.store(true, Ordering::Relaxed);
+        Ok(Vec::new())
+    }
+
     /// The UNKNOWN_METHOD exception a handler returns for methods it does not serve.
     pub fn unknown_method(&self) -> ApplicationError {
         ApplicationError::new(
@@ -79,6 +92,11 @@ pub struct ServerOptions {
     /// Close a connection idle (no complete message) for this long; `None` = never,
     /// like a default Doris FE.
     pub idle_timeout: Option<Duration>,
+    /// Tell TFramedTransport clients from the first bytes and answer them framed, as a
+    /// FE with `thrift_server_type = THREADED_SELECTOR` would. Off (the default): every
+    /// client is read unframed, as Doris' default servers do, so a framed client is
+    /// never answered.
+    pub detect_framed: bool,
 }
 
 /// Serves `listener` with default options until `shutdown` completes.
@@ -120,37 +138,44 @@ pub async fn serve_with(
 }
 
 async fn connection(
-    mut stream: TcpStream,
+    stream: TcpStream,
     peer: SocketAddr,
     handler: Arc<dyn ThriftHandler>,
     options: ServerOptions,
 ) {
-    let _ = stream.set_nodelay(true);
-    let mut reader = MessageReader::new(options.limits);
+    let open = Transport::open(stream, options.limits, options.detect_framed);
+    let mut transport = match idle_bounded(options.idle_timeout, open).await {
+        Some(Ok(t)) => t,
+        Some(Err(e)) => {
+            tracing::debug!(%peer, error = %e, "thrift connection failed");
+            return;
+        }
+        None => return,
+    };
+    if options.detect_framed {
+        tracing::debug!(%peer, framed = transport.framed(), "thrift connection");
+    }
+    let drop = Arc::new(AtomicBool::new(false));
     loop {
-        let next = reader.read_message(&mut stream);
-        let read = match options.idle_timeout {
-            Some(t) => match tokio::time::timeout(t, next).await {
-                Ok(r) => r,
-                Err(_) => break,
-            },
-            None => next.await,
-        };
-        let message = match read {
-            Ok(Some(m)) => m,
-            Ok(None) => break,
-            Err(e) => {
+        let message = match idle_bounded(options.idle_timeout, transport.read()).await {
+            Some(Ok(Some(m))) => m,
+            Some(Ok(None)) | None => break,
+            Some(Err(e)) => {
                 tracing::debug!(%peer, error = %e, "closing thrift connection on bad input");
                 break;
             }
         };
-        match answer(message, peer, handler.as_ref()).await {
-            Ok(Some(reply)) => {
-                if stream.write_all(&reply).await.is_err() {
+        match answer(message, peer, handler.as_ref(), &drop).await {
+            Ok(Answer::Send(reply)) => {
+                if transport.write(&reply).await.is_err() {
                     break;
                 }
             }
-            Ok(None) => {}
+            Ok(Answer::Nothing) => {}
+            Ok(Answer::Drop) => {
+                tracing::debug!(%peer, "handler dropped the thrift connection");
+                break;
+            }
             Err(e) => {
                 tracing::debug!(%peer, error = %e, "closing thrift connection");
                 break;
@@ -159,12 +184,31 @@ async fn connection(
     }
 }
 
-/// Runs one message through the handler; `None` = oneway, nothing to send back.
+/// Runs `fut`, giving up (`None`) after `idle` when one is set.
+async fn idle_bounded<F: Future>(idle: Option<Duration>, fut: F) -> Option<F::Output> {
+    match idle {
+        Some(t) => tokio::time::timeout(t, fut).await.ok(),
+        None => Some(fut.await),
+    }
+}
+
+/// What to do after a call.
+enum Answer {
+    /// Send this message.
+    Send(Vec<u8>),
+    /// Oneway call: nothing to send.
+    Nothing,
+    /// The handler asked to close the connection without answering.
+    Drop,
+}
+
+/// Runs one message through the handler.
 async fn answer(
     message: Vec<u8>,
     peer: SocketAddr,
     handler: &dyn ThriftHandler,
-) -> Result<Option<Vec<u8>>, WireError> {
+    drop: &Arc<AtomicBool>,
+) -> Result<Answer, WireError> {
     let (header, body) = codec::decode_header(&message)?;
     let body_at = message.len() - body.len();
     if !matches!(header.kind, TMessageType::Call | TMessageType::OneWay) {
@@ -183,10 +227,20 @@ async fn answer(
         peer,
         message,
         body_at,
+        drop: drop.clone(),
     };
-    let reply = match handler.handle(call).await {
+    let result = handler.handle(call).await;
+    if drop.swap(false, Ordering::Relaxed) {
+        return Ok(Answer::Drop);
+    }
+    if oneway {
+        return Ok(Answer::Nothing);
+    }
+    Ok(Answer::Send(match result {
         Ok(reply) => reply,
         Err(e) => codec::encode_exception(&name, seqid, &e)?,
-    };
-    Ok((!oneway).then_some(reply))
+    }))
 }
+
+#[cfg(test)]
+mod tests;

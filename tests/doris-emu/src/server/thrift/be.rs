@@ -4,9 +4,9 @@ use async_trait::async_trait;
 use doris_thrift::backend_service::{
     TIngestBinlogResult, TIngestBinlogStatus, TQueryIngestBinlogResult,
 };
-use doris_thrift::wire::MessageHeader;
+use doris_thrift::wire::{ApplicationError, Call, ThriftHandler};
 
-use super::{call, unknown_method, with_tstatus, Dispatch, Reply, WithStatus};
+use super::{call, with_tstatus, WithStatus};
 use crate::server::backend as b;
 use crate::server::Shared;
 
@@ -40,24 +40,22 @@ impl BackendService {
 }
 
 #[async_trait]
-impl Dispatch for BackendService {
-    async fn dispatch(&self, h: &MessageHeader, body: &[u8]) -> Reply {
+impl ThriftHandler for BackendService {
+    async fn handle(&self, incoming: Call) -> Result<Vec<u8>, ApplicationError> {
         let (s, be) = (&self.shared, self.be_id);
-        tracing::debug!(method = %h.name, be, "BackendService call");
-        match h.name.as_str() {
+        let h = &incoming;
+        tracing::debug!(method = %h.method(), be, "BackendService call");
+        match h.method() {
             "ingest_binlog" => {
-                call(&s.faults, h, body, |r| {
-                    b::ingest_binlog(s.cluster.clone(), be, r)
-                })
-                .await
+                call(&s.faults, h, |r| b::ingest_binlog(s.cluster.clone(), be, r)).await
             }
             "query_ingest_binlog" => {
-                call(&s.faults, h, body, |r| {
+                call(&s.faults, h, |r| {
                     b::query_ingest_binlog(s.cluster.clone(), be, r)
                 })
                 .await
             }
-            _ => unknown_method(h),
+            _ => Err(h.unknown_method()),
         }
     }
 }

@@ -7,9 +7,9 @@ use doris_thrift::frontend_service::{
     TGetBinlogResult, TGetMasterTokenResult, TGetMetaResult, TGetSnapshotResult,
     TRestoreSnapshotResult, TRollbackTxnResult,
 };
-use doris_thrift::wire::MessageHeader;
+use doris_thrift::wire::{ApplicationError, Call, ThriftHandler};
 
-use super::{call, unknown_method, with_tstatus, Dispatch, Reply};
+use super::{call, with_tstatus};
 use crate::server::backend as b;
 use crate::server::Shared;
 
@@ -38,24 +38,25 @@ impl FrontendService {
 }
 
 #[async_trait]
-impl Dispatch for FrontendService {
-    async fn dispatch(&self, h: &MessageHeader, body: &[u8]) -> Reply {
+impl ThriftHandler for FrontendService {
+    async fn handle(&self, incoming: Call) -> Result<Vec<u8>, ApplicationError> {
         let s = &self.shared;
         let f = &s.faults;
         let c = || s.cluster.clone();
-        tracing::debug!(method = %h.name, seqid = h.seqid, "FrontendService call");
-        match h.name.as_str() {
-            "getBinlog" => call(f, h, body, |r| b::get_binlog(c(), r)).await,
-            "getBinlogLag" => call(f, h, body, |r| b::get_binlog_lag(c(), r)).await,
-            "beginTxn" => call(f, h, body, |r| b::begin_txn(c(), r)).await,
-            "commitTxn" => call(f, h, body, |r| b::commit_txn(c(), r)).await,
-            "rollbackTxn" => call(f, h, body, |r| b::rollback_txn(c(), r)).await,
-            "getSnapshot" => call(f, h, body, |r| b::get_snapshot(c(), r)).await,
-            "restoreSnapshot" => call(f, h, body, |r| b::restore_snapshot(c(), r)).await,
-            "getMasterToken" => call(f, h, body, |r| b::get_master_token(c(), r)).await,
-            "getMeta" => call(f, h, body, |r| b::get_meta(c(), r)).await,
-            "getBackendMeta" => call(f, h, body, |r| b::get_backend_meta(c(), r)).await,
-            _ => unknown_method(h),
+        let h = &incoming;
+        tracing::debug!(method = %h.method(), seqid = h.header.seqid, "FrontendService call");
+        match h.method() {
+            "getBinlog" => call(f, h, |r| b::get_binlog(c(), r)).await,
+            "getBinlogLag" => call(f, h, |r| b::get_binlog_lag(c(), r)).await,
+            "beginTxn" => call(f, h, |r| b::begin_txn(c(), r)).await,
+            "commitTxn" => call(f, h, |r| b::commit_txn(c(), r)).await,
+            "rollbackTxn" => call(f, h, |r| b::rollback_txn(c(), r)).await,
+            "getSnapshot" => call(f, h, |r| b::get_snapshot(c(), r)).await,
+            "restoreSnapshot" => call(f, h, |r| b::restore_snapshot(c(), r)).await,
+            "getMasterToken" => call(f, h, |r| b::get_master_token(c(), r)).await,
+            "getMeta" => call(f, h, |r| b::get_meta(c(), r)).await,
+            "getBackendMeta" => call(f, h, |r| b::get_backend_meta(c(), r)).await,
+            _ => Err(h.unknown_method()),
         }
     }
 }
