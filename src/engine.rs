@@ -10,6 +10,7 @@
 
 pub mod backoff;
 pub mod checkpoint;
+pub mod clean;
 pub mod context;
 pub mod create;
 pub mod ddl;

@@ -8,7 +8,10 @@ mod entry;
 mod runner;
 mod store;
 
-pub use runner::{engine_runner_factory, idle_runner_factory, FnRunnerFactory, RunnerFactory};
+pub use runner::{
+    engine_runner_factory, engine_runner_factory_with, idle_runner_factory, FnRunnerFactory,
+    RunnerFactory,
+};
 pub use store::{JobRecord, JobStore, MemoryJobStore, StoreError};
 
 use crate::engine::checkpoint::{CheckpointHandle, RunnerCommand};

@@ -31,6 +31,8 @@ pub struct EngineOptions {
     pub fatal_attempts: u32,
     /// How long source BE / token lookups are reused.
     pub meta_ttl: Duration,
+    /// The `[features]` switches the engine reads.
+    pub features: crate::config::FeatureFlags,
 }
 
 impl Default for EngineOptions {
@@ -45,6 +47,7 @@ impl Default for EngineOptions {
             idle_max: Duration::from_millis(500),
             fatal_attempts: 10,
             meta_ttl: Duration::from_secs(30),
+            features: crate::config::FeatureFlags::default(),
         }
     }
 }

@@ -216,8 +216,10 @@ async fn issue_restore(
     };
     data.restore_attempts += 1;
     let refs = partial_sync::table_refs(ctx, p, &data.tables);
-    let atomic = p.sync_state.is_full_sync();
-    snapshot::start_restore(ctx, snap, &info, &label, refs, atomic).await?;
+    let full = p.sync_state.is_full_sync();
+    let flag = ctx.options.features.feature_clean_table_and_partitions;
+    let clean = snapshot::restore_clean(flag, !ctx.is_table(), full, &refs);
+    snapshot::start_restore(ctx, snap, &info, &label, refs, (full, clean)).await?;
     data.restore_label = Some(label.clone());
     store(p, SubSyncState::RestoreSnapshot, data)?;
     ctx.save(p).await?;
@@ -282,6 +284,10 @@ async fn persist_restore_info(ctx: &JobCtx, p: &mut Progress) -> EngineResult<()
     ctx.meta.invalidate_dest_tables();
     if p.sync_state.is_partial_sync() {
         return partial_sync::finish(ctx, p, &data).await;
+    }
+    if !ctx.is_table() {
+        // Before incremental sync starts: tables dropped/renamed on the source meanwhile.
+        crate::engine::clean::drop_stale_tables(ctx, &data.tables).await?;
     }
     let mapping = table_mapping(ctx, &data.table_commit_seq_map).await?;
     p.table_mapping = Some(mapping);

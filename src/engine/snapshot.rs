@@ -236,6 +236,34 @@ pub async fn add_extra_info(ctx: &JobCtx, job_info: &mut Value) -> EngineResult<
     Ok(())
 }
 
+/// restoreSnapshot's `clean_tables` / `clean_partitions` switches.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RestoreClean {
+    /// Drop target tables and views the snapshot lacks.
+    pub tables: bool,
+    /// Drop target partitions the snapshot lacks, of the snapshot's tables.
+    pub partitions: bool,
+}
+
+/// The switches of a restore (§3): only with `feature_clean_table_and_partitions`, only for
+/// a full sync (a partial snapshot holds some partitions only), `clean_tables` only for a
+/// db job. Never when a ref renames a table: Doris matches both switches against the
+/// snapshot's names, so clean_tables would drop the alias table just restored and
+/// clean_partitions would trim an unrelated target table named like the source table.
+pub fn restore_clean(
+    flag: bool,
+    db_job: bool,
+    full_sync: bool,
+    table_refs: &[(String, String)],
+) -> RestoreClean {
+    let renamed = table_refs.iter().any(|(table, alias)| table != alias);
+    let on = flag && full_sync && !renamed;
+    RestoreClean {
+        tables: on && db_job,
+        partitions: on,
+    }
+}
+
 /// restoreSnapshot on the target with `label`.
 pub async fn start_restore(
     ctx: &JobCtx,
@@ -243,7 +271,7 @@ pub async fn start_restore(
     job_info: &Value,
     label: &str,
     table_refs: Vec<(String, String)>,
-    atomic: bool,
+    (atomic, clean): (bool, RestoreClean),
 ) -> EngineResult<()> {
     let refs: Vec<TTableRef> = table_refs
         .into_iter()
@@ -260,12 +288,12 @@ pub async fn start_restore(
         properties: Some(properties),
         meta: snap.meta,
         job_info: Some(job_info.to_string().into_bytes()),
-        clean_tables: Some(false),
-        clean_partitions: Some(false),
+        clean_tables: Some(clean.tables),
+        clean_partitions: Some(clean.partitions),
         atomic_restore: Some(atomic),
         ..Default::default()
     };
-    tracing::info!(job = %ctx.spec.name, label, atomic, "starting restore");
+    tracing::info!(job = %ctx.spec.name, label, atomic, ?clean, "starting restore");
     ctx.guard(async {
         ctx.dest
             .fe
@@ -329,5 +357,31 @@ mod tests {
         let info = json!({"table_commit_seq_map": {"10": 5, "11": 9}, "backup_objects": {"a": {}}});
         assert_eq!(seq_map(&info), BTreeMap::from([(10, 5), (11, 9)]));
         assert_eq!(snapshot_tables(&info), vec!["a".to_string()]);
+    }
+
+    #[test]
+    fn clean_switches() {
+        let same = vec![("t".to_string(), "t".to_string())];
+        let alias = vec![("t".to_string(), "__ccr_t_1".to_string())];
+        let both = RestoreClean {
+            tables: true,
+            partitions: true,
+        };
+        assert_eq!(
+            restore_clean(false, true, true, &[]),
+            RestoreClean::default()
+        );
+        assert_eq!(restore_clean(true, true, true, &[]), both);
+        assert_eq!(restore_clean(true, true, true, &same), both);
+        assert_eq!(
+            restore_clean(true, true, true, &alias),
+            RestoreClean::default()
+        );
+        assert_eq!(
+            restore_clean(true, true, false, &[]),
+            RestoreClean::default()
+        );
+        let table_job = restore_clean(true, false, true, &same);
+        assert_eq!((table_job.tables, table_job.partitions), (false, true));
     }
 }

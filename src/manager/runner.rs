@@ -41,6 +41,13 @@ pub fn engine_runner_factory() -> Arc<dyn RunnerFactory> {
     Arc::new(FnRunnerFactory(crate::engine::run))
 }
 
+/// [`engine_runner_factory`] with explicit engine options (e.g. the config's features).
+pub fn engine_runner_factory_with(options: crate::engine::EngineOptions) -> Arc<dyn RunnerFactory> {
+    Arc::new(FnRunnerFactory(move |ctx| {
+        crate::engine::run_with(ctx, options.clone())
+    }))
+}
+
 /// A runner that only waits for cancellation (tests, and a placeholder until the engine
 /// runner is wired in).
 pub fn idle_runner_factory() -> Arc<dyn RunnerFactory> {

@@ -24,7 +24,7 @@ use crate::fleet::internal::{self, InternalState};
 use crate::fleet::reconciler::Reconciler;
 use crate::fleet::store::RaftJobStore;
 use crate::fleet::{heartbeat, leader_loop, FleetCore, FleetTiming};
-use crate::manager::{engine_runner_factory, JobManager, RunnerFactory};
+use crate::manager::{engine_runner_factory_with, JobManager, RunnerFactory};
 use crate::telemetry::Metrics;
 use crate::tls::NodeTls;
 
@@ -123,10 +123,12 @@ fn runners(opts: &NodeOptions) -> (Arc<dyn RunnerFactory>, Arc<dyn ClusterOps>) 
         tracing::warn!("Dry-run mode: jobs run a stand-in runner, no Doris access.");
         return (dry.factory(opts.config.node.id), Arc::new(NoopClusterOps));
     }
-    let factory = opts
-        .runner_factory
-        .clone()
-        .unwrap_or_else(engine_runner_factory);
+    let factory = opts.runner_factory.clone().unwrap_or_else(|| {
+        engine_runner_factory_with(crate::engine::EngineOptions {
+            features: opts.config.features.clone(),
+            ..Default::default()
+        })
+    });
     let ops = opts
         .cluster_ops
         .clone()

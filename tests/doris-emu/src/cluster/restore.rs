@@ -3,6 +3,7 @@
 //! are pulled from the source BEs over HTTP (extra_info), then installed atomically in one
 //! journaled [`RestoreOp::Commit`] that carries the data, so a restarted target has it.
 
+mod clean;
 mod driver;
 mod plan;
 mod sql;

@@ -150,24 +150,13 @@ pub(super) fn build(
         changes: Vec::new(),
         tablets: Vec::new(),
     };
-    let mut restored = b.tables(&meta.tables, spec);
-    restored.extend(b.views(&meta.views, spec));
-    if spec.clean_tables {
-        let stale: Vec<i64> = b.state.dbs.get(&db_id).map_or_else(Vec::new, |d| {
-            d.tables
-                .values()
-                .filter(|t| !restored.contains(&t.name))
-                .map(|t| t.id)
-                .collect()
-        });
-        b.changes.extend(
-            stale
-                .into_iter()
-                .map(|table_id| Change::DropTable { db_id, table_id }),
-        );
-    }
+    b.tables(&meta.tables, spec);
+    b.views(&meta.views, spec);
     let mut changes = b.changes;
     changes.push(Change::PutTablets(b.tablets));
+    // After the tablets are in, so dropping a table created here drops its tablets too.
+    let clean = super::clean::changes(state, db_id, spec, &meta, &changes);
+    changes.extend(clean);
     Ok(CatalogOp {
         changes,
         binlog: None,
@@ -179,9 +168,8 @@ impl Builder<'_> {
         self.state.dbs.get(&self.db_id).and_then(|d| d.table(name))
     }
 
-    /// Restores the OLAP tables; returns their local names.
-    fn tables(&mut self, tables: &[Table], spec: &RestoreSpec) -> Vec<String> {
-        let mut restored = Vec::new();
+    /// Restores the OLAP tables.
+    fn tables(&mut self, tables: &[Table], spec: &RestoreSpec) {
         for t in tables {
             let Some(local_name) = spec.local_name(&t.name) else {
                 continue;
@@ -197,23 +185,19 @@ impl Builder<'_> {
                 }
                 None => self.create(t, &local_name),
             };
-            restored.push(table.name.clone());
             self.changes.push(Change::PutTable {
                 db_id: self.db_id,
                 table: Box::new(table),
             });
         }
-        restored
     }
 
-    /// Creates the missing views (same definition ones are kept); returns their names.
-    fn views(&mut self, views: &[Table], spec: &RestoreSpec) -> Vec<String> {
-        let mut restored = Vec::new();
+    /// Creates the missing views (same definition ones are kept).
+    fn views(&mut self, views: &[Table], spec: &RestoreSpec) {
         for v in views {
             let Some(local_name) = spec.local_name(&v.name) else {
                 continue;
             };
-            restored.push(local_name.clone());
             if self.local(&local_name).is_none() {
                 let mut view = v.clone();
                 view.id = self.state.alloc_id();
@@ -224,7 +208,6 @@ impl Builder<'_> {
                 });
             }
         }
-        restored
     }
 }
 
