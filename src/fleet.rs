@@ -35,9 +35,10 @@
 //! lease 900 ms, `reassign_after` 1.2 s so `confirm_max_age` 150 ms, fleet heartbeat
 //! 90 ms, leader tick 50 ms): a dead follower's jobs move ~1.1–1.3 s after the crash. A
 //! dead leader's move after the election (openraft 0.9 followers wait their leader lease,
-//! `election_timeout_max`, plus a random election timeout: ~0.45–0.65 s), plus the 1.05 s
-//! grace, plus one tick. The lease must exceed a worst-case election plus a fleet
-//! heartbeat and a confirmation round trip (~0.6 + 0.09 + 0.02 s), otherwise every node
+//! `election_timeout_max`, plus a random election timeout: ~0.45–0.65 s; one round, because
+//! a follower that refuses a shorter-log candidate campaigns at once, see
+//! `syncer_raft::vote_assist`), plus the 1.05 s grace, plus one tick. The lease must
+//! exceed a worst-case election plus a fleet heartbeat and a confirmation round trip (~0.6 + 0.09 + 0.02 s), otherwise every node
 //! self-fences during each leader change; the config validates `lease` greater than
 //! 2 × `election_timeout_max`. (An election slowed further by CPU starvation or a split
 //! vote still costs the followers a brief self-fence: safe, and undone by the first

@@ -133,20 +133,38 @@ mod tests {
     #[test]
     fn shorter_candidate_in_next_term_needs_two_campaigns() {
         // We are in term 5; the candidate asks in 6 with a shorter log: we must reach 7.
-        assert_eq!(campaigns_for(&req(6, log(5, 10)), &resp(5, log(5, 12), false)), 2);
+        assert_eq!(
+            campaigns_for(&req(6, log(5, 10)), &resp(5, log(5, 12), false)),
+            2
+        );
     }
 
     #[test]
     fn granted_or_equal_log_needs_none() {
-        assert_eq!(campaigns_for(&req(6, log(5, 12)), &resp(6, log(5, 12), true)), 0);
-        assert_eq!(campaigns_for(&req(6, log(5, 12)), &resp(5, log(5, 12), false)), 0);
-        assert_eq!(campaigns_for(&req(6, log(5, 13)), &resp(5, log(5, 12), false)), 0);
+        assert_eq!(
+            campaigns_for(&req(6, log(5, 12)), &resp(6, log(5, 12), true)),
+            0
+        );
+        assert_eq!(
+            campaigns_for(&req(6, log(5, 12)), &resp(5, log(5, 12), false)),
+            0
+        );
+        assert_eq!(
+            campaigns_for(&req(6, log(5, 13)), &resp(5, log(5, 12), false)),
+            0
+        );
     }
 
     #[test]
     fn far_or_stale_terms_are_left_to_timers() {
-        assert_eq!(campaigns_for(&req(60, log(5, 1)), &resp(5, log(5, 12), false)), 0);
-        assert_eq!(campaigns_for(&req(4, log(4, 1)), &resp(5, log(5, 12), false)), 0);
+        assert_eq!(
+            campaigns_for(&req(60, log(5, 1)), &resp(5, log(5, 12), false)),
+            0
+        );
+        assert_eq!(
+            campaigns_for(&req(4, log(4, 1)), &resp(5, log(5, 12), false)),
+            0
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Per-job execution context: clients for both clusters, caches, the checkpoint seam,
 //! live status and cancellation.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -49,6 +50,18 @@ impl Default for EngineOptions {
             meta_ttl: Duration::from_secs(30),
             features: crate::config::FeatureFlags::default(),
         }
+    }
+}
+
+impl EngineOptions {
+    /// Shadow index ids (of pending schema changes) whose upserts are skipped: all of
+    /// them with `feature_filter_shadow_indexes_upsert`, none without (the ingest then
+    /// needs a target index of the same name, and fails without one).
+    pub fn upsert_shadow_filter(&self, shadow_index_map: &BTreeMap<i64, i64>) -> BTreeSet<i64> {
+        if !self.features.feature_filter_shadow_indexes_upsert {
+            return BTreeSet::new();
+        }
+        shadow_index_map.keys().copied().collect()
     }
 }
 
@@ -165,5 +178,19 @@ impl JobCtx {
         } else {
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shadow_filter_follows_the_flag() {
+        let map = BTreeMap::from([(30, 3), (31, 3)]);
+        let mut o = EngineOptions::default();
+        assert_eq!(o.upsert_shadow_filter(&map), BTreeSet::from([30, 31]));
+        o.features.feature_filter_shadow_indexes_upsert = false;
+        assert!(o.upsert_shadow_filter(&map).is_empty());
     }
 }

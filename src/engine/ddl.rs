@@ -6,12 +6,14 @@
 //! we build are fully qualified anyway. Every identifier goes through `quote_ident`,
 //! every literal through `quote_str`.
 
+mod features;
 mod idempotency;
 mod partition;
 mod schema;
 mod sqltext;
 mod table;
 
+pub use features::apply_features;
 pub use idempotency::{is_already_applied, is_not_table_error};
 pub use partition::{
     add_partition, drop_partition, modify_partitions, rename_partition, replace_partitions,
@@ -48,6 +50,14 @@ pub enum DdlDecision {
     },
     /// Start a new full sync.
     FullSync(String),
+    /// Run these statements on the target (dropping what the full sync recreates), then
+    /// start a new full sync.
+    DropThenFullSync {
+        /// Statements, in order (replay-safe: `IF EXISTS`).
+        statements: Vec<String>,
+        /// Why (logged).
+        reason: String,
+    },
     /// Stop the job with this reason (needs an operator).
     Block(String),
 }

@@ -85,6 +85,13 @@ async fn begin_snapshot(ctx: &JobCtx, p: &mut Progress) -> EngineResult<()> {
     };
     let prefix = if partial { "ccrp" } else { "ccrs" };
     let name = snapshot_name(prefix, &ctx.spec.src.database, table_part);
+    if ctx
+        .options
+        .features
+        .feature_cancel_conflict_backup_restore_job
+    {
+        snapshot::cancel_conflicting_backups(ctx).await?;
+    }
     snapshot::start_backup(ctx, &name, &tables, &parts).await?;
     let data = SnapshotData {
         snapshot_name: name,
@@ -111,17 +118,7 @@ fn snapshot_name(prefix: &str, db: &str, table: &str) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis())
         .unwrap_or(0);
-    let clean = |s: &str| -> String {
-        s.chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect()
-    };
+    let clean = snapshot::label_part;
     match table {
         "" => format!("{prefix}_{}_{now}", clean(db)),
         t => format!("{prefix}_{}_{}_{now}", clean(db), clean(t)),
@@ -217,9 +214,12 @@ async fn issue_restore(
     data.restore_attempts += 1;
     let refs = partial_sync::table_refs(ctx, p, &data.tables);
     let full = p.sync_state.is_full_sync();
-    let flag = ctx.options.features.feature_clean_table_and_partitions;
+    let features = &ctx.options.features;
+    let flag = features.feature_clean_table_and_partitions;
     let clean = snapshot::restore_clean(flag, !ctx.is_table(), full, &refs);
-    snapshot::start_restore(ctx, snap, &info, &label, refs, (full, clean)).await?;
+    // Partial syncs never restore atomically (§4); full syncs follow the flag.
+    let atomic = full && features.feature_atomic_restore;
+    snapshot::start_restore(ctx, snap, &info, &label, refs, (atomic, clean)).await?;
     data.restore_label = Some(label.clone());
     store(p, SubSyncState::RestoreSnapshot, data)?;
     ctx.save(p).await?;
@@ -234,7 +234,10 @@ async fn restore_cancelled(
 ) -> EngineResult<()> {
     data.restore_label = None;
     let mismatch = snapshot::signature_mismatch(status);
+    let alias = ctx.options.features.feature_replace_not_matched_with_alias;
     match &mismatch {
+        // Feature off (§3): drop the target table, the retried restore recreates it.
+        Some((name, true)) if !alias => snapshot::drop_conflicting_table(ctx, name).await?,
         Some((name, true)) => {
             let alias = format!("__ccr_{name}_{}", unix_now());
             tracing::warn!(job = %ctx.spec.name, table = %name, %alias, "schema differs: restoring into alias");

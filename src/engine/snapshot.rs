@@ -15,6 +15,12 @@ use crate::engine::backoff::Backoff;
 use crate::engine::context::{JobCtx, Side};
 use crate::engine::error::{doris_err, EngineError, EngineResult};
 
+mod conflict;
+
+pub use conflict::{
+    cancel_conflicting_backups, conflicting_backup, drop_conflicting_table, label_part,
+};
+
 /// The repository name for snapshots kept on the source cluster.
 pub const LOCAL_REPO: &str = "__keep_on_local__";
 
@@ -264,15 +270,15 @@ pub fn restore_clean(
     }
 }
 
-/// restoreSnapshot on the target with `label`.
-pub async fn start_restore(
-    ctx: &JobCtx,
+/// The restoreSnapshot request (§3 step 5): `atomic` is `atomic_restore`, which full
+/// syncs take from `feature_atomic_restore` and partial syncs never set.
+pub fn restore_request(
     snap: TGetSnapshotResult,
     job_info: &Value,
     label: &str,
     table_refs: Vec<(String, String)>,
     (atomic, clean): (bool, RestoreClean),
-) -> EngineResult<()> {
+) -> TRestoreSnapshotRequest {
     let refs: Vec<TTableRef> = table_refs
         .into_iter()
         .map(|(table, alias)| TTableRef {
@@ -281,7 +287,7 @@ pub async fn start_restore(
         })
         .collect();
     let properties = BTreeMap::from([("reserve_replica".to_string(), "true".to_string())]);
-    let req = TRestoreSnapshotRequest {
+    TRestoreSnapshotRequest {
         label_name: Some(label.to_string()),
         repo_name: Some(LOCAL_REPO.to_string()),
         table_refs: (!refs.is_empty()).then_some(refs),
@@ -292,7 +298,19 @@ pub async fn start_restore(
         clean_partitions: Some(clean.partitions),
         atomic_restore: Some(atomic),
         ..Default::default()
-    };
+    }
+}
+
+/// restoreSnapshot on the target with `label` (see [`restore_request`]).
+pub async fn start_restore(
+    ctx: &JobCtx,
+    snap: TGetSnapshotResult,
+    job_info: &Value,
+    label: &str,
+    table_refs: Vec<(String, String)>,
+    (atomic, clean): (bool, RestoreClean),
+) -> EngineResult<()> {
+    let req = restore_request(snap, job_info, label, table_refs, (atomic, clean));
     tracing::info!(job = %ctx.spec.name, label, atomic, ?clean, "starting restore");
     ctx.guard(async {
         ctx.dest
@@ -344,44 +362,4 @@ pub async fn replace_with_alias(ctx: &JobCtx, name: &str, alias: &str) -> Engine
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_mismatch_and_seq_map() {
-        let s = "errCode = 2, detailMessage = Table t1 already exist but with different schema";
-        assert_eq!(signature_mismatch(s), Some(("t1".into(), true)));
-        let v = "View `v` already exist but with different schema";
-        assert_eq!(signature_mismatch(v), Some(("v".into(), false)));
-        assert_eq!(signature_mismatch("something else"), None);
-        let info = json!({"table_commit_seq_map": {"10": 5, "11": 9}, "backup_objects": {"a": {}}});
-        assert_eq!(seq_map(&info), BTreeMap::from([(10, 5), (11, 9)]));
-        assert_eq!(snapshot_tables(&info), vec!["a".to_string()]);
-    }
-
-    #[test]
-    fn clean_switches() {
-        let same = vec![("t".to_string(), "t".to_string())];
-        let alias = vec![("t".to_string(), "__ccr_t_1".to_string())];
-        let both = RestoreClean {
-            tables: true,
-            partitions: true,
-        };
-        assert_eq!(
-            restore_clean(false, true, true, &[]),
-            RestoreClean::default()
-        );
-        assert_eq!(restore_clean(true, true, true, &[]), both);
-        assert_eq!(restore_clean(true, true, true, &same), both);
-        assert_eq!(
-            restore_clean(true, true, true, &alias),
-            RestoreClean::default()
-        );
-        assert_eq!(
-            restore_clean(true, true, false, &[]),
-            RestoreClean::default()
-        );
-        let table_job = restore_clean(true, false, true, &same);
-        assert_eq!((table_job.tables, table_job.partitions), (false, true));
-    }
-}
+mod tests;

@@ -23,7 +23,6 @@
 //! CommitTransaction checkpoint also fences: a runner that lost the job cannot save it,
 //! so it never commits behind the new owner's back.
 
-use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use doris_thrift::frontend_service::{TBeginTxnRequest, TCommitTxnRequest, TRollbackTxnRequest};
@@ -78,7 +77,7 @@ pub async fn apply(ctx: &JobCtx, p: &mut Progress, r: &UpsertRecord) -> EngineRe
         commit_infos: 0,
     };
     checkpoint(ctx, p, SubSyncState::IngestBinlog, &data).await?;
-    let shadow: BTreeSet<i64> = p.shadow_index_map.keys().copied().collect();
+    let shadow = ctx.options.upsert_shadow_filter(&p.shadow_index_map);
     let infos = match ingest::ingest_all(ctx, txn_id, &targets, &shadow).await {
         Ok(infos) => infos,
         Err(e) => {

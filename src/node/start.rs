@@ -123,6 +123,9 @@ fn runners(opts: &NodeOptions) -> (Arc<dyn RunnerFactory>, Arc<dyn ClusterOps>) 
         tracing::warn!("Dry-run mode: jobs run a stand-in runner, no Doris access.");
         return (dry.factory(opts.config.node.id), Arc::new(NoopClusterOps));
     }
+    for warning in opts.config.features.warnings() {
+        tracing::warn!("{warning}");
+    }
     let factory = opts.runner_factory.clone().unwrap_or_else(|| {
         engine_runner_factory_with(crate::engine::EngineOptions {
             features: opts.config.features.clone(),

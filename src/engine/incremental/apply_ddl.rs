@@ -25,6 +25,7 @@ pub async fn apply(
     }
     let dc = ddl_context(ctx, p, table_ids).await?;
     let decision = ddl::plan(&dc, record);
+    let decision = ddl::apply_features(&dc, record, decision, &ctx.options.features);
     match decision {
         DdlDecision::Execute(stmts) => execute(ctx, p, record, &dc, &stmts).await,
         DdlDecision::Skip(why) => {
@@ -45,11 +46,33 @@ pub async fn apply(
             p.new_full_sync(p.commit_seq, ctx.is_table());
             ctx.save(p).await
         }
+        DdlDecision::DropThenFullSync { statements, reason } => {
+            tracing::warn!(job = %ctx.spec.name, seq = p.commit_seq, %reason, "drop and full sync");
+            drop_then_full_sync(ctx, p, record, &dc, &statements).await
+        }
         DdlDecision::Block(why) => Err(EngineError::Block(format!(
             "binlog {} cannot be replayed: {why}",
             p.commit_seq
         ))),
     }
+}
+
+/// Runs the (replay-safe) drops, then starts a full sync at this binlog. Checkpointed
+/// first, as for any DDL, so a runner that lost the job is fenced before dropping.
+async fn drop_then_full_sync(
+    ctx: &JobCtx,
+    p: &mut Progress,
+    record: &BinlogRecord,
+    dc: &DdlContext,
+    statements: &[String],
+) -> EngineResult<()> {
+    ctx.save(p).await?;
+    for stmt in statements {
+        exec_one(ctx, record, dc, stmt).await?;
+    }
+    ctx.meta.invalidate_dest_tables();
+    p.new_full_sync(p.commit_seq, ctx.is_table());
+    ctx.save(p).await
 }
 
 /// Shadow indexes of running schema changes are not replicated by UPSERTs.
