@@ -38,9 +38,9 @@
 //! `election_timeout_max`, plus a random election timeout: ~0.45–0.65 s; one round, because
 //! a follower that refuses a shorter-log candidate campaigns at once, see
 //! `syncer_raft::vote_assist`), plus the 1.05 s grace, plus one tick. The lease must
-//! exceed a worst-case election plus a fleet heartbeat and a confirmation round trip (~0.6 + 0.09 + 0.02 s), otherwise every node
-//! self-fences during each leader change; the config validates `lease` greater than
-//! 2 × `election_timeout_max`. (An election slowed further by CPU starvation or a split
+//! exceed a worst-case election plus a fleet heartbeat and a confirmation round trip
+//! (~0.6 + 0.09 + 0.02 s), otherwise every node self-fences during each leader change; the
+//! config validates `lease` greater than 2 × `election_timeout_max`. (An election slowed further by CPU starvation or a split
 //! vote still costs the followers a brief self-fence: safe, and undone by the first
 //! acknowledgement of the new leader.)
 
