@@ -18,7 +18,7 @@ mod setup;
 #[path = "emu_bench/stats.rs"]
 mod stats;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
@@ -57,25 +57,10 @@ fn parse_args() -> anyhow::Result<Args> {
     Ok(args)
 }
 
-fn emu_binary() -> anyhow::Result<PathBuf> {
-    let path = std::env::var_os("DORIS_EMU_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/doris-emu")
-        });
-    if !path.is_file() {
-        bail!(
-            "{} not found: run `cargo build --release -p doris-emu` (scripts/bench-emu.sh does)",
-            path.display()
-        );
-    }
-    Ok(path)
-}
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
     let args = parse_args()?;
-    let binary = emu_binary()?;
+    let binary = setup::emu_binary("scripts/bench-emu.sh")?;
     println!("doris-emu benchmark — binary {}", binary.display());
     println!(
         "cores: {}   load average at start: {}",
@@ -132,17 +117,12 @@ async fn bench_inserts(binary: &Path, args: &Args) -> anyhow::Result<()> {
 }
 
 async fn bench_replication(binary: &Path, args: &Args) -> anyhow::Result<()> {
-    let src = setup::Side::start(binary, 10_000, 1)?;
-    let dst = setup::Side::start(binary, 50_000, 1)?;
-    setup::create_source_table(&src).await?;
-    let src_table = src.table_id().await?;
-    let prev = setup::full_copy(&src, &dst, src_table).await?;
-    let ids = (
-        src.db_id().await?,
-        src_table,
-        dst.db_id().await?,
-        dst.table_id().await?,
-    );
+    let setup::CopiedPair {
+        src,
+        dst,
+        ids,
+        prev,
+    } = setup::CopiedPair::start(binary).await?;
     let t = Instant::now();
     insert::insert_n(
         &src.emu.mysql_url(),
@@ -163,29 +143,9 @@ async fn bench_replication(binary: &Path, args: &Args) -> anyhow::Result<()> {
         cpu_delta(cpu0.1, pids.1.and_then(cpu_seconds)),
     );
     let client = cpu_delta(me0, cpu_seconds(std::process::id()));
-    check_rows(&src, &dst).await?;
+    setup::check_same_count(&src, &dst, "replication loop").await?;
     print_replication(args, load_time, &run, cpu, client);
     lp.times.print();
-    Ok(())
-}
-
-/// The target must hold exactly the source's rows (a benchmark of a broken loop is no floor).
-async fn check_rows(src: &setup::Side, dst: &setup::Side) -> anyhow::Result<()> {
-    let sql = format!(
-        "SELECT COUNT(*) AS n FROM `{}`.`{}`",
-        setup::DB,
-        setup::TABLE
-    );
-    let count = |rows: Vec<ccr_syncer::doris::SqlRow>| -> anyhow::Result<i64> {
-        Ok(rows.first().context("count row")?.get_i64("n")?)
-    };
-    let (s, d) = (
-        count(src.sql.query(&sql).await?)?,
-        count(dst.sql.query(&sql).await?)?,
-    );
-    if s != d {
-        bail!("target has {d} rows, source {s}: replication loop is broken");
-    }
     Ok(())
 }
 

@@ -30,7 +30,7 @@ mod load;
 #[path = "engine_bench/report.rs"]
 mod report;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
@@ -90,25 +90,10 @@ fn parse_args() -> anyhow::Result<Args> {
     Ok(a)
 }
 
-fn emu_binary() -> anyhow::Result<PathBuf> {
-    let path = std::env::var_os("DORIS_EMU_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/doris-emu")
-        });
-    if !path.is_file() {
-        bail!(
-            "{} not found: run `cargo build --release -p doris-emu` (scripts/bench-engine.sh does)",
-            path.display()
-        );
-    }
-    Ok(path)
-}
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
     let args = parse_args()?;
-    let binary = emu_binary()?;
+    let binary = setup::emu_binary("scripts/bench-engine.sh")?;
     println!(
         "replication engine benchmark — emulator {}",
         binary.display()
@@ -175,7 +160,7 @@ async fn part_a(
             let row = LagRow::new("a", system, &run);
             report::print_run(&row, &run);
             if row.missing == 0 {
-                same_rows(src, dst).await?;
+                setup::check_same_count(src, dst, "replication").await?;
             }
             rows.push(row);
         }
@@ -251,7 +236,7 @@ async fn part_c(args: &Args, binary: &Path) -> anyhow::Result<Vec<CatchUpRow>> {
         load: stats::load_average(),
     };
     engine.stop().await?;
-    same_rows(&engine.src, &engine.dst).await?;
+    setup::check_same_count(&engine.src, &engine.dst, "replication").await?;
     drop(engine);
     // Floor: identical table, copied by BACKUP/RESTORE, then the raw loop.
     let floor = FloorPair::new(binary).await?;
@@ -264,31 +249,11 @@ async fn part_c(args: &Args, binary: &Path) -> anyhow::Result<Vec<CatchUpRow>> {
         elapsed: run.elapsed,
         load: stats::load_average(),
     };
-    same_rows(&floor.src, &floor.dst).await?;
+    setup::check_same_count(&floor.src, &floor.dst, "replication").await?;
     println!(
         "  engine {:.0} txns/s, floor {:.0} txns/s",
         e_row.rate(),
         f_row.rate()
     );
     Ok(vec![e_row, f_row])
-}
-
-/// The target must hold exactly the source's rows.
-async fn same_rows(src: &setup::Side, dst: &setup::Side) -> anyhow::Result<()> {
-    let sql = format!(
-        "SELECT COUNT(*) AS n FROM `{}`.`{}`",
-        setup::DB,
-        setup::TABLE
-    );
-    let count = |rows: Vec<ccr_syncer::doris::SqlRow>| -> anyhow::Result<i64> {
-        Ok(rows.first().context("count row")?.get_i64("n")?)
-    };
-    let (s, d) = (
-        count(src.sql.query(&sql).await?)?,
-        count(dst.sql.query(&sql).await?)?,
-    );
-    if s != d {
-        bail!("target has {d} rows, source {s}: replication is broken");
-    }
-    Ok(())
 }

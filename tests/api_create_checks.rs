@@ -2,55 +2,23 @@
 //! creation checks (original §2.9): errors say what to fix and change nothing; a valid
 //! job is stored with the resolved ids; `/desync` and `/get_lag` reach the clusters.
 
-use std::sync::Arc;
+mod support;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use ccr_syncer::api::{router, ApiState};
-use ccr_syncer::doris::{quote_ident, ClusterSpec, SqlClient, SqlOptions};
-use ccr_syncer::engine::create::DorisClusterOps;
-use ccr_syncer::manager::{idle_runner_factory, JobManager, MemoryJobStore};
-use doris_emu::testing::{EmuOptions, EmuProcess};
+use axum::http::StatusCode;
+use ccr_syncer::doris::quote_ident;
+use ccr_syncer::manager::idle_runner_factory;
 use serde_json::{json, Value};
-use tower::ServiceExt;
+use support::api::{app, post_status};
+use support::emu::{emu_opts, side, start_emu};
 
 const TABLE_DDL: &str = "(id INT NOT NULL, v BIGINT SUM NOT NULL DEFAULT \"0\") AGGREGATE KEY(id) \
      DISTRIBUTED BY HASH(id) BUCKETS 2 PROPERTIES (\"replication_num\" = \"1\"";
 
-fn start(id_base: i64) -> (EmuProcess, SqlClient) {
-    let emu = EmuProcess::start(EmuOptions {
-        id_base: Some(id_base),
-        ..Default::default()
-    })
-    .expect("doris-emu starts");
-    let spec = ClusterSpec {
-        host: "127.0.0.1".into(),
-        port: emu.query_port().to_string(),
-        thrift_port: emu.rpc_port().to_string(),
-        user: "root".into(),
-        database: "x".into(),
-        ..Default::default()
-    };
-    let sql = SqlClient::new(&spec, None, SqlOptions::default()).expect("sql client");
-    (emu, sql)
-}
-
-fn side(emu: &EmuProcess, db: &str, table: &str) -> Value {
-    json!({"host": "127.0.0.1", "port": emu.query_port().to_string(),
-           "thrift_port": emu.rpc_port().to_string(), "user": "root", "password": "",
-           "database": db, "table": table})
-}
-
+/// POSTs `body` to `path`; the reply must be HTTP 200.
 async fn post(app: &axum::Router, path: &str, body: Value) -> Value {
-    let req = Request::post(path)
-        .body(Body::from(body.to_string()))
-        .expect("request");
-    let resp = app.clone().oneshot(req).await.expect("response");
-    assert_eq!(resp.status(), StatusCode::OK);
-    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
-        .await
-        .expect("body");
-    serde_json::from_slice(&bytes).expect("json reply")
+    let (status, reply) = post_status(app, path, body).await;
+    assert_eq!(status, StatusCode::OK);
+    reply
 }
 
 fn error_of(v: &Value) -> String {
@@ -60,8 +28,8 @@ fn error_of(v: &Value) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn creation_checks_against_emulated_clusters() {
-    let (src_emu, src) = start(20_000);
-    let (dst_emu, dst) = start(40_000);
+    let (src_emu, src) = start_emu(emu_opts(20_000));
+    let (dst_emu, dst) = start_emu(emu_opts(40_000));
     let db = quote_ident("ccr-db").expect("ident");
     src.exec(&format!("CREATE DATABASE {db}"))
         .await
@@ -71,13 +39,7 @@ async fn creation_checks_against_emulated_clusters() {
         .await
         .expect("create table");
 
-    let store = Arc::new(MemoryJobStore::new());
-    let manager = JobManager::new(
-        store,
-        Arc::new(DorisClusterOps::default()),
-        idle_runner_factory(),
-    );
-    let app = router(ApiState::new(Arc::new(manager)));
+    let app = app(idle_runner_factory());
     let job = |src_table: &str, allow: bool| {
         json!({"name": "j1", "src": side(&src_emu, "ccr-db", src_table),
                "dest": side(&dst_emu, "ccr-db", "t-1"), "allow_table_exists": allow})

@@ -2,95 +2,12 @@
 //! real creation checks and the engine runner — DDL that carries only table ids (ADD /
 //! DROP PARTITION, RENAME COLUMN, comments), truncate and new tables (scenario D3-like).
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+mod support;
 
-use axum::body::Body;
-use axum::http::Request;
-use ccr_syncer::api::{router, ApiState};
-use ccr_syncer::doris::{ClusterSpec, SqlClient, SqlOptions};
-use ccr_syncer::engine::create::DorisClusterOps;
-use ccr_syncer::manager::{engine_runner_factory, JobManager, MemoryJobStore};
-use doris_emu::testing::{EmuOptions, EmuProcess};
-use serde_json::{json, Value};
-use tower::ServiceExt;
-
-fn start(id_base: i64) -> (EmuProcess, SqlClient) {
-    let emu = EmuProcess::start(EmuOptions {
-        id_base: Some(id_base),
-        ..Default::default()
-    })
-    .expect("doris-emu starts");
-    let spec = ClusterSpec {
-        host: "127.0.0.1".into(),
-        port: emu.query_port().to_string(),
-        thrift_port: emu.rpc_port().to_string(),
-        user: "root".into(),
-        database: "x".into(),
-        ..Default::default()
-    };
-    (
-        emu,
-        SqlClient::new(&spec, None, SqlOptions::default()).expect("sql"),
-    )
-}
-
-fn side(emu: &EmuProcess, db: &str) -> Value {
-    json!({"host": "127.0.0.1", "port": emu.query_port().to_string(),
-           "thrift_port": emu.rpc_port().to_string(), "user": "root", "password": "",
-           "database": db, "table": ""})
-}
-
-async fn post(app: &axum::Router, path: &str, body: Value) -> Value {
-    let req = Request::post(path)
-        .body(Body::from(body.to_string()))
-        .expect("request");
-    let resp = app.clone().oneshot(req).await.expect("response");
-    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
-        .await
-        .expect("body");
-    serde_json::from_slice(&bytes).expect("json reply")
-}
-
-/// Rows and columns of `q` as text (empty when the query fails).
-async fn dump(sql: &SqlClient, q: &str) -> Vec<String> {
-    match sql.query(q).await {
-        Ok(rows) => rows
-            .iter()
-            .map(|r| {
-                let cols = r.columns();
-                cols.iter()
-                    .map(|c| format!("{c}={}", r.get_opt(c).unwrap_or("NULL")))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-            .collect(),
-        Err(_) => Vec::new(),
-    }
-}
-
-async fn wait_equal(src: &SqlClient, dst: &SqlClient, app: &axum::Router, qs: &[(&str, &str)]) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let mut same = true;
-        let mut last = String::new();
-        for (qa, qb) in qs {
-            let (a, b) = (dump(src, qa).await, dump(dst, qb).await);
-            if a != b || a.is_empty() {
-                same = false;
-                last = format!("{qa}: {a:?} vs {b:?}");
-            }
-        }
-        if same {
-            return;
-        }
-        if Instant::now() > deadline {
-            let st = post(app, "/job_status", json!({"name": "d3"})).await;
-            panic!("target never matched: {last}; status {st}");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
+use ccr_syncer::manager::engine_runner_factory;
+use serde_json::json;
+use support::api::{app, post, wait_job_equal};
+use support::emu::{emu_opts, side, start_emu};
 
 const TABLE_A: &str = "CREATE TABLE `s`.`a` (k INT NOT NULL, v BIGINT SUM NOT NULL DEFAULT \"0\") \
     AGGREGATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2 \
@@ -101,8 +18,8 @@ const TABLE_B: &str = "CREATE TABLE `s`.`b-2` (k INT NOT NULL, v INT NULL) DUPLI
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn db_job_replays_id_only_ddl() {
-    let (src_emu, src) = start(20_000);
-    let (dst_emu, dst) = start(40_000);
+    let (src_emu, src) = start_emu(emu_opts(20_000));
+    let (dst_emu, dst) = start_emu(emu_opts(40_000));
     for s in [
         "CREATE DATABASE `s` PROPERTIES (\"binlog.enable\" = \"true\")",
         TABLE_A,
@@ -112,14 +29,9 @@ async fn db_job_replays_id_only_ddl() {
     ] {
         src.exec(s).await.unwrap_or_else(|e| panic!("{s}: {e}"));
     }
-    let store = Arc::new(MemoryJobStore::new());
-    let m = JobManager::new(
-        store,
-        Arc::new(DorisClusterOps::default()),
-        engine_runner_factory(),
-    );
-    let app = router(ApiState::new(Arc::new(m)));
-    let body = json!({"name": "d3", "src": side(&src_emu, "s"), "dest": side(&dst_emu, "s")});
+    let app = app(engine_runner_factory());
+    let body =
+        json!({"name": "d3", "src": side(&src_emu, "s", ""), "dest": side(&dst_emu, "s", "")});
     assert_eq!(
         post(&app, "/create_ccr", body).await,
         json!({"success": true})
@@ -134,7 +46,7 @@ async fn db_job_replays_id_only_ddl() {
             "SELECT * FROM `s`.`b-2` ORDER BY k",
         ),
     ];
-    wait_equal(&src, &dst, &app, &qs).await;
+    wait_job_equal(&app, "d3", (&src, &dst), &qs, "d3").await;
 
     for s in [
         "INSERT INTO `s`.`a` VALUES (2, 2)",
@@ -147,7 +59,7 @@ async fn db_job_replays_id_only_ddl() {
     ] {
         src.exec(s).await.unwrap_or_else(|e| panic!("{s}: {e}"));
     }
-    wait_equal(&src, &dst, &app, &qs).await;
+    wait_job_equal(&app, "d3", (&src, &dst), &qs, "d3").await;
     // Truncate once caught up: loads replayed *behind* a later truncate are an engine
     // concern (scenario D3), not what this test is about.
     for s in [
@@ -156,7 +68,7 @@ async fn db_job_replays_id_only_ddl() {
     ] {
         src.exec(s).await.unwrap_or_else(|e| panic!("{s}: {e}"));
     }
-    wait_equal(&src, &dst, &app, &qs).await;
+    wait_job_equal(&app, "d3", (&src, &dst), &qs, "d3").await;
     let st = post(&app, "/job_status", json!({"name": "d3"})).await;
     assert_eq!(st["status"]["state"], "running", "{st}");
 }

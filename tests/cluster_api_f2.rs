@@ -204,9 +204,7 @@ async fn still_works(fleet: &Fleet, rest: &[u64], via: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn f2_membership_with_syncerctl() {
     let mut fleet = Fleet::new();
-    fleet.add(1, vec![]);
-    fleet.start(1);
-    fleet.wait_ready(1).await;
+    fleet.start_seed(true).await;
     fleet.create_job(1, "job0").await;
     fleet.create_job(1, "job1").await;
     let new = [start_unjoined(&mut fleet, 2), start_unjoined(&mut fleet, 3)];

@@ -19,29 +19,9 @@ async fn json_of(addr: &str, args: &[&str]) -> Option<Value> {
     (run.code == 0).then(|| serde_json::from_str(&run.stdout).ok())?
 }
 
-/// Node 1 bootstraps with three jobs; nodes 2 and 3 join through it.
-async fn three_nodes() -> Fleet {
-    let mut fleet = Fleet::new();
-    fleet.add(1, vec![]);
-    fleet.start(1);
-    fleet.wait_ready(1).await;
-    for i in 0..3 {
-        fleet.create_job(1, &format!("job{i}")).await;
-    }
-    let seed = fleet.addr(1);
-    for id in [2, 3] {
-        fleet.add(id, vec![seed.clone()]);
-        fleet.start(id);
-    }
-    for id in [2, 3] {
-        fleet.wait_ready(id).await;
-    }
-    fleet
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn removing_the_leader_hands_over() {
-    let fleet = three_nodes().await;
+    let fleet = Fleet::three_with_jobs(3).await;
     let via = fleet.addr(2);
     poll("three voters", WAIT, || async {
         let v = json_of(&via, &["member", "list"]).await?;

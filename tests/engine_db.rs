@@ -3,10 +3,9 @@
 
 mod engine_common;
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use ccr_syncer::engine::checkpoint::{MemoryCheckpoint, RunnerExit};
+use ccr_syncer::engine::checkpoint::RunnerExit;
 use ccr_syncer::job::SyncState;
 use engine_common::*;
 use tokio_util::sync::CancellationToken;
@@ -20,19 +19,7 @@ async fn equal(
     table: &str,
 ) {
     let q = |db: &str| format!("SELECT * FROM {db}.{table} ORDER BY 1, 2");
-    let start = std::time::Instant::now();
-    loop {
-        let want = rows(src, &q("s")).await;
-        let got = try_rows(dest, &q("d")).await;
-        if got.as_ref() == Some(&want) {
-            return;
-        }
-        assert!(
-            start.elapsed() < T,
-            "{table}: target never matched: {want:?} vs {got:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_same(src, dest, &q("s"), &q("d"), T).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -49,9 +36,7 @@ async fn db_job_full_sync_then_tables_come_and_go() {
         "INSERT INTO s.t2 VALUES (1, 10), (2, 20)",
     ])
     .await;
-    let job = job("dbj", &pair, "s", "d", "", "");
-    let cp = Arc::new(MemoryCheckpoint::new());
-    let run = start_runner(&job, None, cp.clone(), CancellationToken::new());
+    let (cp, run) = run_job("dbj", &pair, ("s", "d"), ("", ""));
     equal(&src, &dest, "t1").await;
     equal(&src, &dest, "t2").await;
     let p0 = wait_incremental(&cp, &run.status).await;
@@ -99,13 +84,7 @@ async fn db_job_views_and_renames() {
         "INSERT INTO s.r VALUES (1, 1), (12, 12)",
     ])
     .await;
-    let cp = Arc::new(MemoryCheckpoint::new());
-    let run = start_runner(
-        &job("views", &pair, "s", "d", "", ""),
-        None,
-        cp.clone(),
-        CancellationToken::new(),
-    );
+    let (cp, run) = run_job("views", &pair, ("s", "d"), ("", ""));
     equal(&src, &dest, "r").await;
     let p0 = wait_incremental(&cp, &run.status).await;
     exec(
@@ -144,8 +123,7 @@ async fn db_job_views_and_renames() {
     );
     let p1 = wait_incremental(&cp, &run.status).await;
     assert_eq!(p1.full_sync_start_at, p0.full_sync_start_at, "no full sync");
-    run.cancel.cancel();
-    let _ = run.join.await;
+    run.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -163,12 +141,9 @@ async fn db_job_paused_backlog_applies_exactly_once() {
         ],
     )
     .await;
-    let job = job("backlog", &pair, "s", "d", "", "");
-    let cp = Arc::new(MemoryCheckpoint::new());
-    let run = start_runner(&job, None, cp.clone(), CancellationToken::new());
+    let (cp, run) = run_job("backlog", &pair, ("s", "d"), ("", ""));
     wait_incremental(&cp, &run.status).await;
-    run.cancel.cancel(); // pause
-    let _ = run.join.await;
+    run.stop().await; // pause
     for _ in 0..3 {
         exec(
             &src,
@@ -188,6 +163,7 @@ async fn db_job_paused_backlog_applies_exactly_once() {
         ],
     )
     .await;
+    let job = job("backlog", &pair, "s", "d", "", "");
     let run = start_runner(&job, cp.progress(), cp.clone(), CancellationToken::new());
     equal(&src, &dest, "a").await;
     equal(&src, &dest, "b").await;
@@ -195,6 +171,5 @@ async fn db_job_paused_backlog_applies_exactly_once() {
         rows(&dest, "SELECT k, v FROM d.a").await,
         vec![vec!["1".to_string(), "3".to_string()]]
     );
-    run.cancel.cancel();
-    let _ = run.join.await;
+    run.stop().await;
 }

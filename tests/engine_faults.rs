@@ -6,32 +6,36 @@ mod engine_common;
 use std::sync::Arc;
 use std::time::Duration;
 
+use ccr_syncer::doris::SqlClient;
 use ccr_syncer::engine::checkpoint::MemoryCheckpoint;
 use engine_common::*;
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
 const T: Duration = Duration::from_secs(60);
+const QS: &str = "SELECT * FROM s.a ORDER BY k";
+const QD: &str = "SELECT * FROM d.a ORDER BY k";
+
+/// Source and target clients; the source has `s.a` (SUM) in `buckets` buckets holding
+/// `values`.
+async fn setup(pair: &Pair, buckets: u32, values: &str) -> (SqlClient, SqlClient) {
+    let src = sql(&pair.src);
+    let table = format!(
+        "CREATE TABLE s.a (k INT, v BIGINT SUM) AGGREGATE KEY(k) DISTRIBUTED BY HASH(k) \
+         BUCKETS {buckets} PROPERTIES (\"replication_num\" = \"1\", \"binlog.enable\" = \"true\")"
+    );
+    let insert = format!("INSERT INTO s.a VALUES {values}");
+    exec(&src, &["CREATE DATABASE s", &table, &insert]).await;
+    (src, sql(&pair.dest))
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faults_are_retried_without_double_apply() {
     let pair = Pair::start(1, 2).await;
-    let src = sql(&pair.src);
-    let dest = sql(&pair.dest);
-    exec(&src, &[
-        "CREATE DATABASE s",
-        "CREATE TABLE s.a (k INT, v BIGINT SUM) AGGREGATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2 PROPERTIES (\"replication_num\" = \"1\", \"binlog.enable\" = \"true\")",
-        "INSERT INTO s.a VALUES (1, 1), (2, 1)",
-    ])
-    .await;
-    let job = job("faulty", &pair, "s", "d", "a", "a");
-    let cp = Arc::new(MemoryCheckpoint::new());
-    let run = start_runner(&job, None, cp.clone(), CancellationToken::new());
-    let (qs, qd) = (
-        "SELECT * FROM s.a ORDER BY k",
-        "SELECT * FROM d.a ORDER BY k",
-    );
-    wait_equal_pair(&src, &dest, qs, qd).await;
+    let (src, dest) = setup(&pair, 2, "(1, 1), (2, 1)").await;
+    let (cp, run) = run_job("faulty", &pair, ("s", "d"), ("a", "a"));
+    let (qs, qd) = (QS, QD);
+    wait_same(&src, &dest, qs, qd, T).await;
     wait_incremental(&cp, &run.status).await;
 
     let faults = [
@@ -50,55 +54,23 @@ async fn faults_are_retried_without_double_apply() {
         };
         admin(emu, "/fault", f.clone()).await;
         exec(&src, &["INSERT INTO s.a VALUES (1, 1), (2, 1), (3, 1)"]).await;
-        let got = wait_equal_pair(&src, &dest, qs, qd).await;
+        let got = wait_same(&src, &dest, qs, qd, T).await;
         let n = (i + 2).to_string();
         assert_eq!(got[0][1], n, "fault {f}: {got:?}");
     }
     assert!(cp.state().is_none(), "job state changed: {:?}", cp.state());
-    run.cancel.cancel();
-    let _ = run.join.await;
-}
-
-async fn wait_equal_pair(
-    src: &ccr_syncer::doris::SqlClient,
-    dest: &ccr_syncer::doris::SqlClient,
-    qs: &str,
-    qd: &str,
-) -> Vec<Vec<String>> {
-    let start = std::time::Instant::now();
-    loop {
-        let want = rows(src, qs).await;
-        let got = try_rows(dest, qd).await;
-        if got.as_ref() == Some(&want) {
-            return want;
-        }
-        assert!(
-            start.elapsed() < T,
-            "target never matched: {want:?} vs {got:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    run.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn persistent_failure_blocks_or_is_skipped_with_skip_error() {
     let pair = Pair::start(1, 1).await;
-    let src = sql(&pair.src);
-    let dest = sql(&pair.dest);
-    exec(&src, &[
-        "CREATE DATABASE s",
-        "CREATE TABLE s.a (k INT, v BIGINT SUM) AGGREGATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 1 PROPERTIES (\"replication_num\" = \"1\", \"binlog.enable\" = \"true\")",
-        "INSERT INTO s.a VALUES (1, 1)",
-    ])
-    .await;
+    let (src, dest) = setup(&pair, 1, "(1, 1)").await;
     let mut job = job("skippy", &pair, "s", "d", "a", "a");
     let cp = Arc::new(MemoryCheckpoint::new());
     let run = start_runner(&job, None, cp.clone(), CancellationToken::new());
-    let (qs, qd) = (
-        "SELECT * FROM s.a ORDER BY k",
-        "SELECT * FROM d.a ORDER BY k",
-    );
-    wait_equal_pair(&src, &dest, qs, qd).await;
+    let (qs, qd) = (QS, QD);
+    wait_same(&src, &dest, qs, qd, T).await;
     wait_incremental(&cp, &run.status).await;
 
     // A permanent, non-retryable ingest failure blocks the job (bounded retries).
@@ -132,6 +104,5 @@ async fn persistent_failure_blocks_or_is_skipped_with_skip_error() {
         (try_rows(&dest, qd).await.as_ref() == Some(&want)).then_some(())
     })
     .await;
-    run.cancel.cancel();
-    let _ = run.join.await;
+    run.stop().await;
 }

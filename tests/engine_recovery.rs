@@ -28,19 +28,7 @@ async fn source(pair: &Pair) -> SqlClient {
 }
 
 async fn same(src: &SqlClient, dest: &SqlClient) -> Vec<Vec<String>> {
-    let start = std::time::Instant::now();
-    loop {
-        let want = rows(src, QS).await;
-        let got = try_rows(dest, QD).await;
-        if got.as_ref() == Some(&want) {
-            return want;
-        }
-        assert!(
-            start.elapsed() < T,
-            "target never matched: {want:?} vs {got:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_same(src, dest, QS, QD, T).await
 }
 
 async fn backups(src: &SqlClient) -> usize {
@@ -51,13 +39,7 @@ async fn backups(src: &SqlClient) -> usize {
 async fn fenced_runner_stops_and_applies_nothing_more() {
     let pair = Pair::start(1, 1).await;
     let (src, dest) = (source(&pair).await, sql(&pair.dest));
-    let cp = Arc::new(MemoryCheckpoint::new());
-    let run = start_runner(
-        &job("f", &pair, "s", "d", "t", "t"),
-        None,
-        cp.clone(),
-        CancellationToken::new(),
-    );
+    let (cp, run) = run_job("f", &pair, ("s", "d"), ("t", "t"));
     let before = same(&src, &dest).await;
     wait_incremental(&cp, &run.status).await;
     cp.fence();
@@ -78,13 +60,7 @@ async fn fenced_runner_stops_and_applies_nothing_more() {
 async fn force_full_sync_recopies_and_continues() {
     let pair = Pair::start(1, 1).await;
     let (src, dest) = (source(&pair).await, sql(&pair.dest));
-    let cp = Arc::new(MemoryCheckpoint::new());
-    let run = start_runner(
-        &job("ffs", &pair, "s", "d", "t", "t"),
-        None,
-        cp.clone(),
-        CancellationToken::new(),
-    );
+    let (cp, run) = run_job("ffs", &pair, ("s", "d"), ("t", "t"));
     same(&src, &dest).await;
     let p0 = wait_incremental(&cp, &run.status).await;
     assert_eq!(backups(&src).await, 1);
@@ -103,8 +79,7 @@ async fn force_full_sync_recopies_and_continues() {
     assert!(p1.full_sync_start_at >= p0.full_sync_start_at);
     exec(&src, &["INSERT INTO s.t VALUES (2, 22), (5, 5)"]).await;
     same(&src, &dest).await;
-    run.cancel.cancel();
-    let _ = run.join.await;
+    run.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -133,8 +108,7 @@ async fn expired_binlog_position_triggers_a_full_sync() {
     assert_eq!(backups(&src).await, 2, "recovered by a new full sync");
     exec(&src, &["INSERT INTO s.t VALUES (6, 6)"]).await;
     same(&src, &dest).await;
-    run.cancel.cancel();
-    let _ = run.join.await;
+    run.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -142,13 +116,7 @@ async fn unreplayable_changes_block_the_job_with_a_reason() {
     let pair = Pair::start(1, 1).await;
     let (src, dest) = (source(&pair).await, sql(&pair.dest));
     // A table job whose source table is renamed: blocked, not spinning.
-    let cp = Arc::new(MemoryCheckpoint::new());
-    let run = start_runner(
-        &job("ren", &pair, "s", "d", "t", "t"),
-        None,
-        cp.clone(),
-        CancellationToken::new(),
-    );
+    let (cp, run) = run_job("ren", &pair, ("s", "d"), ("t", "t"));
     same(&src, &dest).await;
     wait_incremental(&cp, &run.status).await;
     exec(&src, &["ALTER TABLE s.t RENAME t_new"]).await;
@@ -168,13 +136,7 @@ async fn unreplayable_changes_block_the_job_with_a_reason() {
     assert_eq!(run.status.snapshot().blocked_reason, Some(reason));
 
     // A job whose source table does not exist: blocked after bounded retries.
-    let cp = Arc::new(MemoryCheckpoint::new());
-    let run = start_runner(
-        &job("missing", &pair, "s", "d", "nope", "nope"),
-        None,
-        cp.clone(),
-        CancellationToken::new(),
-    );
+    let (_cp, run) = run_job("missing", &pair, ("s", "d"), ("nope", "nope"));
     let exit = tokio::time::timeout(T, run.join)
         .await
         .expect("runner stops")

@@ -28,13 +28,11 @@ async fn table_job_full_sync_then_inserts_and_deletes() {
     let pair = Pair::start(2, 1).await;
     let src = setup_source(&pair).await;
     let dest = sql(&pair.dest);
-    let job = job("tj", &pair, "s", "d", "t", "t");
-    let cp = Arc::new(MemoryCheckpoint::new());
-    let run = start_runner(&job, None, cp.clone(), CancellationToken::new());
+    let (cp, run) = run_job("tj", &pair, ("s", "d"), ("t", "t"));
 
     let q = "SELECT * FROM s.t ORDER BY k";
     let qd = "SELECT * FROM d.t ORDER BY k";
-    wait_equal_across(&src, &dest, q, qd).await;
+    wait_same(&src, &dest, q, qd, T).await;
     let p0 = wait_incremental(&cp, &run.status).await;
     assert!(p0.full_sync_start_at > 0);
     assert_eq!(
@@ -44,10 +42,10 @@ async fn table_job_full_sync_then_inserts_and_deletes() {
     );
 
     exec(&src, &["INSERT INTO s.t VALUES (4, 40, 'd'), (1, 5, 'z')"]).await;
-    wait_equal_across(&src, &dest, q, qd).await;
+    wait_same(&src, &dest, q, qd, T).await;
     exec(&src, &["DELETE FROM s.t WHERE k = 2"]).await;
     exec(&src, &["INSERT INTO s.t VALUES (5, 50, 'e')"]).await;
-    let got = wait_equal_across(&src, &dest, q, qd).await;
+    let got = wait_same(&src, &dest, q, qd, T).await;
     assert_eq!(got.len(), 4, "{got:?}");
 
     let p1 = wait_incremental(&cp, &run.status).await;
@@ -65,38 +63,13 @@ async fn table_job_with_alias_target() {
     let pair = Pair::start(1, 2).await;
     let src = setup_source(&pair).await;
     let dest = sql(&pair.dest);
-    let job = job("alias", &pair, "s", "d2", "t", "t_copy");
-    let cp = Arc::new(MemoryCheckpoint::new());
-    let run = start_runner(&job, None, cp.clone(), CancellationToken::new());
+    let (_cp, run) = run_job("alias", &pair, ("s", "d2"), ("t", "t_copy"));
     let q = "SELECT * FROM s.t ORDER BY k";
     let qd = "SELECT * FROM d2.t_copy ORDER BY k";
-    wait_equal_across(&src, &dest, q, qd).await;
+    wait_same(&src, &dest, q, qd, T).await;
     exec(&src, &["INSERT INTO s.t VALUES (7, 70, 'g'), (3, 1, 'x')"]).await;
-    wait_equal_across(&src, &dest, q, qd).await;
-    run.cancel.cancel();
-    let _ = run.join.await;
-}
-
-/// Polls until `qs` on the source and `qd` on the target return equal rows.
-async fn wait_equal_across(
-    src: &ccr_syncer::doris::SqlClient,
-    dest: &ccr_syncer::doris::SqlClient,
-    qs: &str,
-    qd: &str,
-) -> Vec<Vec<String>> {
-    let start = std::time::Instant::now();
-    loop {
-        let want = rows(src, qs).await;
-        let got = try_rows(dest, qd).await;
-        if got.as_ref() == Some(&want) {
-            return want;
-        }
-        assert!(
-            start.elapsed() < T,
-            "target never matched: {want:?} vs {got:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_same(&src, &dest, q, qd, T).await;
+    run.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -110,18 +83,12 @@ async fn table_job_column_changes_without_full_sync() {
     ])
     .await;
     let dest = sql(&pair.dest);
-    let cp = Arc::new(MemoryCheckpoint::new());
-    let run = start_runner(
-        &job("cols", &pair, "s", "d", "c", "c_alias"),
-        None,
-        cp.clone(),
-        CancellationToken::new(),
-    );
+    let (cp, run) = run_job("cols", &pair, ("s", "d"), ("c", "c_alias"));
     let (q, qd) = (
         "SELECT * FROM s.c ORDER BY k",
         "SELECT * FROM d.c_alias ORDER BY k",
     );
-    wait_equal_across(&src, &dest, q, qd).await;
+    wait_same(&src, &dest, q, qd, T).await;
     let p0 = wait_incremental(&cp, &run.status).await;
     let steps: [&[&str]; 5] = [
         &[
@@ -147,13 +114,12 @@ async fn table_job_column_changes_without_full_sync() {
     ];
     for stmts in steps {
         exec(&src, stmts).await;
-        wait_equal_across(&src, &dest, q, qd).await;
-        wait_equal_across(&src, &dest, "DESC s.c", "DESC d.c_alias").await;
+        wait_same(&src, &dest, q, qd, T).await;
+        wait_same(&src, &dest, "DESC s.c", "DESC d.c_alias", T).await;
     }
     let p1 = wait_incremental(&cp, &run.status).await;
     assert_eq!(p1.full_sync_start_at, p0.full_sync_start_at, "no full sync");
-    run.cancel.cancel();
-    let _ = run.join.await;
+    run.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -175,14 +141,13 @@ async fn existing_target_table_is_overwritten_when_allowed() {
         "SELECT * FROM s.t ORDER BY k",
         "SELECT * FROM d.t ORDER BY k",
     );
-    wait_equal_across(&src, &dest, q, qd).await;
+    wait_same(&src, &dest, q, qd, T).await;
     let create = rows(&dest, "SHOW CREATE TABLE d.t").await;
     assert!(
         create[0][1].contains("\"is_being_synced\" = \"true\""),
         "{create:?}"
     );
     exec(&src, &["INSERT INTO s.t VALUES (9, 9, 'n')"]).await;
-    wait_equal_across(&src, &dest, q, qd).await;
-    run.cancel.cancel();
-    let _ = run.join.await;
+    wait_same(&src, &dest, q, qd, T).await;
+    run.stop().await;
 }

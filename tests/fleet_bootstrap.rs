@@ -21,9 +21,7 @@ async fn commit_seq(fleet: &Fleet, id: u64, job: &str) -> Option<i64> {
 #[tokio::test]
 async fn bootstrap_run_restart_resume() {
     let mut fleet = Fleet::new();
-    fleet.add(1, vec![]);
-    fleet.start(1);
-    let status = fleet.wait_ready(1).await;
+    let status = fleet.start_seed(true).await;
     assert_eq!(status["leader"], json!(1), "a lone node leads: {status}");
 
     fleet.create_job(1, "job_a").await;
@@ -60,9 +58,7 @@ async fn bootstrap_run_restart_resume() {
 #[tokio::test]
 async fn stale_epoch_progress_write_is_rejected() {
     let mut fleet = Fleet::new();
-    fleet.add(1, vec![]);
-    fleet.start(1);
-    fleet.wait_ready(1).await;
+    fleet.start_seed(true).await;
     fleet.create_job(1, "job_e").await;
     let epoch = poll(
         "job_e runner holds an epoch",

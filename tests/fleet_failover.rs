@@ -7,23 +7,13 @@ mod fleet_common;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use fleet_common::grow::counts;
 use fleet_common::{check_no_stale_apply, poll, Fleet};
 use serde_json::json;
 
 /// Starts nodes 1..=3 (2 and 3 join 1) and waits until all hold a lease.
 async fn three_nodes() -> Fleet {
-    let mut fleet = Fleet::new();
-    fleet.add(1, vec![]);
-    fleet.start(1);
-    fleet.wait_ready(1).await;
-    let seed = fleet.addr(1);
-    for id in [2, 3] {
-        fleet.add(id, vec![seed.clone()]);
-        fleet.start(id);
-    }
-    for id in [1, 2, 3] {
-        fleet.wait_ready(id).await;
-    }
+    let fleet = Fleet::three(true).await;
     poll("3 voters", Duration::from_secs(15), || async {
         let members = fleet.post(1, "/internal/members", &json!({})).await?;
         let voters = members
@@ -44,10 +34,7 @@ async fn spread(fleet: &Fleet, jobs: usize) -> BTreeMap<String, u64> {
         Duration::from_secs(15),
         || async {
             let owners = fleet.owners().await;
-            let mut counts = BTreeMap::<u64, usize>::new();
-            owners
-                .values()
-                .for_each(|n| *counts.entry(*n).or_default() += 1);
+            let counts = counts(&owners);
             (owners.len() == jobs && counts.len() == 3 && counts.values().all(|c| *c == 2))
                 .then_some(owners)
         },
@@ -130,10 +117,7 @@ async fn spread_over_two(fleet: &Fleet, dead: u64) -> BTreeMap<String, u64> {
         Duration::from_secs(10),
         || async {
             let owners = fleet.owners().await;
-            let mut counts = BTreeMap::<u64, usize>::new();
-            owners
-                .values()
-                .for_each(|n| *counts.entry(*n).or_default() += 1);
+            let counts = counts(&owners);
             let ok = owners.len() == 6
                 && !counts.contains_key(&dead)
                 && counts.values().all(|c| *c == 3);

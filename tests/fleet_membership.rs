@@ -33,26 +33,6 @@ async fn list_jobs(fleet: &Fleet, id: u64) -> Option<usize> {
     reply["jobs"].as_array().map(Vec::len)
 }
 
-/// Node 1 bootstraps with six jobs, then nodes 2 and 3 join through it.
-async fn grow_to_three() -> Fleet {
-    let mut fleet = Fleet::new();
-    fleet.add(1, vec![]);
-    fleet.start(1);
-    fleet.wait_ready(1).await;
-    for i in 0..6 {
-        fleet.create_job(1, &format!("job{i}")).await;
-    }
-    let seed = fleet.addr(1);
-    for id in [2, 3] {
-        fleet.add(id, vec![seed.clone()]);
-        fleet.start(id);
-    }
-    for id in [2, 3] {
-        fleet.wait_ready(id).await;
-    }
-    fleet
-}
-
 /// A create through a follower is forwarded and readable on that follower at once.
 async fn create_through_follower(fleet: &Fleet) {
     let follower = if fleet.leader_seen_by(1).await == Some(1) {
@@ -147,7 +127,7 @@ async fn remove_three(fleet: &mut Fleet) {
 
 #[tokio::test]
 async fn join_rebalance_drain_remove() {
-    let mut fleet = grow_to_three().await;
+    let mut fleet = Fleet::three_with_jobs(6).await;
     let counts = poll(
         "6 jobs balanced over 3 nodes",
         Duration::from_secs(15),
@@ -164,9 +144,7 @@ async fn join_rebalance_drain_remove() {
 #[tokio::test]
 async fn an_operator_adds_a_waiting_node() {
     let mut fleet = Fleet::new();
-    fleet.add(1, vec![]);
-    fleet.start(1);
-    fleet.wait_ready(1).await;
+    fleet.start_seed(true).await;
     for i in 0..2 {
         fleet.create_job(1, &format!("job{i}")).await;
     }

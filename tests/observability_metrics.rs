@@ -6,64 +6,23 @@
 
 mod fleet_common;
 mod observability_common;
+mod support;
 
 use std::time::Duration;
 
-use ccr_syncer::doris::{ClusterSpec, SqlClient, SqlOptions};
-use doris_emu::testing::{EmuOptions, EmuProcess};
+use ccr_syncer::doris::SqlClient;
 use fleet_common::poll;
-use observability_common::{client, get, scrape, value, Node, NodeOpts};
+use observability_common::{client, create_job, get, scrape, start_engine_node, value, Node};
 use prometheus_parse::Sample;
 use serde_json::{json, Value};
+use support::emu::{emu_opts, side, spawn_emu};
+use support::sum_tables::sum_table_ddl;
 
 const JOB: &str = "obs_metrics_job";
 const INSERTS: usize = 5;
 
-async fn emu(id_base: i64) -> (EmuProcess, SqlClient) {
-    let emu = tokio::task::spawn_blocking(move || {
-        EmuProcess::start(EmuOptions {
-            id_base: Some(id_base),
-            ..Default::default()
-        })
-        .expect("doris-emu starts")
-    })
-    .await
-    .expect("spawn_blocking");
-    let spec = ClusterSpec {
-        host: "127.0.0.1".into(),
-        port: emu.query_port().to_string(),
-        thrift_port: emu.rpc_port().to_string(),
-        user: "root".into(),
-        database: "x".into(),
-        ..Default::default()
-    };
-    let sql = SqlClient::new(&spec, None, SqlOptions::default()).expect("sql client");
-    (emu, sql)
-}
-
-fn side(emu: &EmuProcess) -> Value {
-    json!({"host": "127.0.0.1", "port": emu.query_port().to_string(),
-           "thrift_port": emu.rpc_port().to_string(), "user": "root", "password": "",
-           "database": "obs", "table": "t"})
-}
-
 async fn count(sql: &SqlClient) -> Option<usize> {
     Some(sql.query("SELECT id FROM `obs`.`t`").await.ok()?.len())
-}
-
-async fn create_job(http: &reqwest::Client, node: &Node, src: &EmuProcess, dst: &EmuProcess) {
-    let body = json!({"name": JOB, "src": side(src), "dest": side(dst)});
-    let url = format!("http://{}/create_ccr", node.addr());
-    let reply: Value = http
-        .post(url)
-        .json(&body)
-        .send()
-        .await
-        .expect("create answers")
-        .json()
-        .await
-        .expect("create JSON");
-    assert_eq!(reply, json!({"success": true}), "create {JOB}");
 }
 
 /// Scrapes until the job has applied at least `INSERTS` UPSERTs and reports its lag.
@@ -147,33 +106,22 @@ fn check_logs(node: &Node) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_table_job_exports_metrics_and_tags_its_logs() {
-    let (src_emu, src) = emu(20_000).await;
-    let (dst_emu, dst) = emu(40_000).await;
+    let (src_emu, src) = spawn_emu(emu_opts(20_000)).await;
+    let (dst_emu, dst) = spawn_emu(emu_opts(40_000)).await;
     src.exec("CREATE DATABASE `obs`").await.expect("db");
-    let ddl = "CREATE TABLE `obs`.`t` (id INT NOT NULL, v BIGINT SUM NOT NULL DEFAULT \"0\") \
-               AGGREGATE KEY(id) DISTRIBUTED BY HASH(id) BUCKETS 2 \
-               PROPERTIES (\"replication_num\" = \"1\", \"binlog.enable\" = \"true\")";
-    src.exec(ddl).await.expect("table");
+    src.exec(&sum_table_ddl("obs", "t", 1))
+        .await
+        .expect("table");
     src.exec("INSERT INTO `obs`.`t` VALUES (0, 1)")
         .await
         .expect("insert");
 
     let tmp = tempfile::tempdir().expect("temp dir");
     let http = client();
-    let node = Node::start(
-        tmp.path(),
-        1,
-        NodeOpts {
-            engine: true,
-            ..NodeOpts::default()
-        },
-    );
-    poll("node ready", Duration::from_secs(30), || async {
-        let (status, _) = get(&http, &node.addr(), "/ready").await?;
-        (status == 200).then_some(())
-    })
-    .await;
-    create_job(&http, &node, &src_emu, &dst_emu).await;
+    let node = start_engine_node(tmp.path(), &http).await;
+    let body = json!({"name": JOB, "src": side(&src_emu, "obs", "t"),
+                      "dest": side(&dst_emu, "obs", "t")});
+    create_job(&http, &node, JOB, &body).await;
     poll("full sync done", Duration::from_secs(60), || async {
         (count(&dst).await? == 1).then_some(())
     })

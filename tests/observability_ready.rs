@@ -10,32 +10,16 @@ mod observability_common;
 use std::time::Duration;
 
 use fleet_common::{job_body, poll};
-use observability_common::{client, find, get, ready, scrape, value, Node, NodeOpts};
+use observability_common::{
+    client, find, get, post_json, scrape, value, wait_ready, Node, NodeOpts,
+};
 use serde_json::{json, Value};
 
 const WAIT: Duration = Duration::from_secs(30);
 
-async fn wait_ready(http: &reqwest::Client, node: &Node, want: u16) -> Value {
-    let what = format!("node {} /ready answering {want}", node.id);
-    poll(&what, WAIT, || async {
-        let (status, body) = ready(http, &node.addr()).await?;
-        (status == want).then_some(body)
-    })
-    .await
-}
-
 async fn add_member(http: &reqwest::Client, seed: &Node, node: &Node) {
     let body = json!({"id": node.id, "raft_addr": node.raft_addr(), "http_addr": node.addr()});
-    let url = format!("http://{}/cluster/add_member", seed.addr());
-    let reply: Value = http
-        .post(url)
-        .json(&body)
-        .send()
-        .await
-        .expect("add_member answers")
-        .json()
-        .await
-        .expect("add_member JSON");
+    let reply = post_json(http, &seed.addr(), "/cluster/add_member", &body).await;
     assert_eq!(
         reply["success"],
         json!(true),

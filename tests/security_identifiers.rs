@@ -2,78 +2,23 @@
 //! table job over databases and tables whose names hold back-quotes, quotes, hyphens and
 //! SQL keywords replicate to the target unchanged.
 
-use std::sync::Arc;
+mod support;
+
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::Request;
-use ccr_syncer::api::{router, ApiState};
-use ccr_syncer::doris::{quote_ident, ClusterSpec, SqlClient, SqlOptions};
-use ccr_syncer::engine::create::DorisClusterOps;
-use ccr_syncer::manager::{engine_runner_factory, JobManager, MemoryJobStore};
-use doris_emu::testing::{EmuOptions, EmuProcess};
-use serde_json::{json, Value};
-use tower::ServiceExt;
+use ccr_syncer::doris::{quote_ident, SqlClient};
+use ccr_syncer::manager::engine_runner_factory;
+use serde_json::json;
+use support::api::{app, post};
+use support::emu::{emu_ids, side, start_emu};
+use support::rows::{dump, wait_pairs_equal};
 
 const DB: &str = "db-`odd'\"select";
 const TABLES: [&str; 3] = ["select", "ta-ble'q\"x", "back`tick-from"];
 const TABLE_DB: &str = "order";
 
-fn emu(id_base: i64, be_id_base: i64) -> EmuProcess {
-    EmuProcess::start(EmuOptions {
-        id_base: Some(id_base),
-        be_id_base: Some(be_id_base),
-        ..Default::default()
-    })
-    .expect("doris-emu starts")
-}
-
-fn sql(e: &EmuProcess) -> SqlClient {
-    let spec = ClusterSpec {
-        host: "127.0.0.1".into(),
-        port: e.query_port().to_string(),
-        thrift_port: e.rpc_port().to_string(),
-        user: "root".into(),
-        database: "x".into(),
-        ..Default::default()
-    };
-    SqlClient::new(&spec, None, SqlOptions::default()).expect("sql client")
-}
-
-fn side(e: &EmuProcess, db: &str, table: &str) -> Value {
-    json!({"host": "127.0.0.1", "port": e.query_port().to_string(),
-           "thrift_port": e.rpc_port().to_string(), "user": "root", "password": "",
-           "database": db, "table": table})
-}
-
 fn q(name: &str) -> String {
     quote_ident(name).expect("identifier")
-}
-
-async fn post(app: &axum::Router, path: &str, body: Value) -> Value {
-    let req = Request::post(path)
-        .body(Body::from(body.to_string()))
-        .expect("request");
-    let resp = app.clone().oneshot(req).await.expect("response");
-    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
-        .await
-        .expect("body");
-    serde_json::from_slice(&bytes).expect("json reply")
-}
-
-async fn dump(c: &SqlClient, query: &str) -> Option<Vec<String>> {
-    let rows = c.query(query).await.ok()?;
-    Some(
-        rows.iter()
-            .map(|r| {
-                let cols = r.columns();
-                cols.iter()
-                    .map(|col| format!("{col}={}", r.get_opt(col).unwrap_or("NULL")))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-            .collect(),
-    )
 }
 
 fn create_table(db: &str, t: &str) -> String {
@@ -88,31 +33,18 @@ fn create_table(db: &str, t: &str) -> String {
 
 /// Waits until every `(source query, target query)` pair gives the same non-empty rows.
 async fn wait_same(src: &SqlClient, dst: &SqlClient, pairs: &[(String, String)]) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let mut last = None;
-        for (a, b) in pairs {
-            let (x, y) = (dump(src, a).await, dump(dst, b).await);
-            if x.is_none() || x != y || x.as_ref().is_some_and(Vec::is_empty) {
-                last = Some(format!("{a}: {x:?} vs {b}: {y:?}"));
-            }
-        }
-        let Some(diff) = last else { return };
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "target never matched: {diff}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let waited = wait_pairs_equal(src, dst, pairs, Duration::from_secs(60)).await;
+    waited.unwrap_or_else(|diff| panic!("target never matched: {diff}"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn odd_identifiers_replicate() {
-    let (src_emu, dst_emu) =
-        tokio::task::spawn_blocking(|| (emu(50_000, 10_001), emu(80_000, 20_001)))
-            .await
-            .expect("emulators");
-    let src = sql(&src_emu);
+    let ((src_emu, src), (dst_emu, dst)) = tokio::task::spawn_blocking(|| {
+        let start = |id, be| start_emu(emu_ids(id, be));
+        (start(50_000, 10_001), start(80_000, 20_001))
+    })
+    .await
+    .expect("emulators");
     let mut stmts = vec![
         format!(
             "CREATE DATABASE {} PROPERTIES (\"binlog.enable\" = \"true\")",
@@ -140,12 +72,7 @@ async fn odd_identifiers_replicate() {
     for s in &stmts {
         src.exec(s).await.unwrap_or_else(|e| panic!("{s}: {e}"));
     }
-    let manager = JobManager::new(
-        Arc::new(MemoryJobStore::new()),
-        Arc::new(DorisClusterOps::default()),
-        engine_runner_factory(),
-    );
-    let app = router(ApiState::new(Arc::new(manager)));
+    let app = app(engine_runner_factory());
     let db_job =
         json!({"name": "odd-db", "src": side(&src_emu, DB, ""), "dest": side(&dst_emu, DB, "")});
     assert_eq!(
@@ -159,7 +86,6 @@ async fn odd_identifiers_replicate() {
         json!({"success": true})
     );
 
-    let dst = sql(&dst_emu);
     let mut pairs: Vec<(String, String)> = TABLES
         .iter()
         .map(|t| {

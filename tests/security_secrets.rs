@@ -3,45 +3,23 @@
 //! (tables and `--json`) and the node's log are searched for the password and the token.
 
 mod fleet_common;
+mod support;
 mod syncerctl_common;
 
 use std::time::Duration;
 
-use ccr_syncer::doris::{ClusterSpec, Secret, SqlClient, SqlOptions};
+use ccr_syncer::doris::SqlClient;
 use doris_emu::testing::{EmuOptions, EmuProcess};
 use fleet_common::{poll, Fleet};
 use serde_json::{json, Value};
+use support::emu::{emu_ids, side_with_password, start_emu};
 
 const PASSWORD: &str = "Pw-k7Q2-doris-S3cret";
 const TOKEN: &str = "api-tok-51f0-S3cret";
 
-fn emu(id_base: i64, be_id_base: i64) -> EmuProcess {
-    EmuProcess::start(EmuOptions {
-        root_password: PASSWORD.into(),
-        id_base: Some(id_base),
-        be_id_base: Some(be_id_base),
-        ..Default::default()
-    })
-    .expect("doris-emu starts")
-}
-
-fn sql(e: &EmuProcess) -> SqlClient {
-    let spec = ClusterSpec {
-        host: "127.0.0.1".into(),
-        port: e.query_port().to_string(),
-        thrift_port: e.rpc_port().to_string(),
-        user: "root".into(),
-        password: Secret::new(PASSWORD),
-        database: "x".into(),
-        ..Default::default()
-    };
-    SqlClient::new(&spec, None, SqlOptions::default()).expect("sql client")
-}
-
+/// `side` of a job on `e` with the root password.
 fn side(e: &EmuProcess, db: &str, table: &str) -> Value {
-    json!({"host": "127.0.0.1", "port": e.query_port().to_string(),
-           "thrift_port": e.rpc_port().to_string(), "user": "root", "password": PASSWORD,
-           "database": db, "table": table})
+    side_with_password(e, PASSWORD, db, table)
 }
 
 async fn call(http: &reqwest::Client, addr: &str, path: &str, body: &Value) -> String {
@@ -62,11 +40,18 @@ async fn count(c: &SqlClient, q: &str) -> Option<usize> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn password_and_token_never_leak() {
-    let (src_emu, dst_emu) =
-        tokio::task::spawn_blocking(|| (emu(30_000, 10_001), emu(60_000, 20_001)))
-            .await
-            .expect("emulators");
-    let src = sql(&src_emu);
+    let ((src_emu, src), (dst_emu, dst)) = tokio::task::spawn_blocking(|| {
+        let start = |id, be| {
+            let opts = EmuOptions {
+                root_password: PASSWORD.into(),
+                ..emu_ids(id, be)
+            };
+            start_emu(opts)
+        };
+        (start(30_000, 10_001), start(60_000, 20_001))
+    })
+    .await
+    .expect("emulators");
     for s in [
         "CREATE DATABASE `sec_db` PROPERTIES (\"binlog.enable\" = \"true\")",
         "CREATE TABLE `sec_db`.`t1` (k INT NOT NULL, v INT NULL) DUPLICATE KEY(k) \
@@ -137,7 +122,6 @@ async fn password_and_token_never_leak() {
         format!("{}{}", run.stdout, run.stderr),
     ));
 
-    let dst = sql(&dst_emu);
     poll("db job replicated", Duration::from_secs(60), || async {
         (count(&dst, "SELECT * FROM `sec_db`.`t1`").await == Some(2)).then_some(())
     })

@@ -2,7 +2,7 @@
 //! target by BACKUP → getSnapshot → restoreSnapshot (as in tests/t10_manual_replication.rs).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context};
@@ -17,6 +17,82 @@ use doris_thrift::frontend_service::{
 pub const DB: &str = "bench_repl";
 /// Table of the replication benchmark.
 pub const TABLE: &str = "orders";
+
+/// The release emulator: `$DORIS_EMU_BIN`, else `target/release/doris-emu`; the error
+/// names `script`, which builds it.
+pub fn emu_binary(script: &str) -> anyhow::Result<PathBuf> {
+    let path = std::env::var_os("DORIS_EMU_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/doris-emu")
+        });
+    if !path.is_file() {
+        bail!(
+            "{} not found: run `cargo build --release -p doris-emu` ({script} does)",
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
+/// Starts the source (ids from 10 000) and the target (ids from 50 000), one BE each.
+pub fn start_pair(binary: &Path) -> anyhow::Result<(Side, Side)> {
+    Ok((
+        Side::start(binary, 10_000, 1)?,
+        Side::start(binary, 50_000, 1)?,
+    ))
+}
+
+/// A source table fully copied to the target, ready for the raw replication loop.
+pub struct CopiedPair {
+    /// Source.
+    pub src: Side,
+    /// Target.
+    pub dst: Side,
+    /// (src db, src table, dst db, dst table).
+    pub ids: (i64, i64, i64, i64),
+    /// Commit seq the target is at.
+    pub prev: i64,
+}
+
+impl CopiedPair {
+    /// Starts the emulators ([`start_pair`]), creates the source table and copies it.
+    pub async fn start(binary: &Path) -> anyhow::Result<CopiedPair> {
+        let (src, dst) = start_pair(binary)?;
+        create_source_table(&src).await?;
+        let src_table = src.table_id().await?;
+        let prev = full_copy(&src, &dst, src_table).await?;
+        let ids = (
+            src.db_id().await?,
+            src_table,
+            dst.db_id().await?,
+            dst.table_id().await?,
+        );
+        Ok(CopiedPair {
+            src,
+            dst,
+            ids,
+            prev,
+        })
+    }
+}
+
+/// The target must hold exactly the source's rows (a benchmark of something broken is no
+/// benchmark); `what` names what replicated.
+pub async fn check_same_count(src: &Side, dst: &Side, what: &str) -> anyhow::Result<()> {
+    let sql = format!("SELECT COUNT(*) AS n FROM `{DB}`.`{TABLE}`");
+    let count = |rows: Vec<ccr_syncer::doris::SqlRow>| -> anyhow::Result<i64> {
+        Ok(rows.first().context("count row")?.get_i64("n")?)
+    };
+    let (s, d) = (
+        count(src.sql.query(&sql).await?)?,
+        count(dst.sql.query(&sql).await?)?,
+    );
+    if s != d {
+        bail!("target has {d} rows, source {s}: {what} is broken");
+    }
+    Ok(())
+}
 
 /// One emulated cluster with the clients a syncer would hold for it.
 pub struct Side {

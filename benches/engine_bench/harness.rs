@@ -25,8 +25,7 @@ use crate::setup::{self, Side, DB, TABLE};
 
 /// Starts a source (ids from 10,000) and a target (ids from 50,000) emulator.
 pub fn start_sides(binary: &Path) -> anyhow::Result<(Arc<Side>, Arc<Side>)> {
-    let src = Side::start(binary, 10_000, 1)?;
-    let dst = Side::start(binary, 50_000, 1)?;
+    let (src, dst) = setup::start_pair(binary)?;
     Ok((Arc::new(src), Arc::new(dst)))
 }
 
@@ -93,12 +92,15 @@ impl EnginePair {
     pub fn start(&mut self) {
         let cancel = CancellationToken::new();
         let (_tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        // Metrics attached as on a node: the per-UPSERT metric work is part of the cost.
+        let status = Arc::new(JobStatus::new(SyncState::TableFullSync));
+        status.attach_metrics(ccr_syncer::telemetry::Metrics::new(1).job(&self.job.name));
         let ctx = RunnerContext {
             spec: self.job.clone(),
             progress: self.cp.progress(),
             checkpoint: self.cp.clone(),
             cancel: cancel.clone(),
-            status: Arc::new(JobStatus::new(SyncState::TableFullSync)),
+            status,
             commands: rx,
         };
         let join = tokio::spawn(ccr_syncer::engine::run_with(ctx, EngineOptions::default()));
@@ -155,21 +157,12 @@ pub struct FloorPair {
 impl FloorPair {
     /// Starts the emulators, creates the source table and copies it to the target.
     pub async fn new(binary: &Path) -> anyhow::Result<FloorPair> {
-        let (src, dst) = start_sides(binary)?;
-        setup::create_source_table(&src).await?;
-        let src_table = src.table_id().await?;
-        let prev = setup::full_copy(&src, &dst, src_table).await?;
-        let ids = (
-            src.db_id().await?,
-            src_table,
-            dst.db_id().await?,
-            dst.table_id().await?,
-        );
+        let copied = setup::CopiedPair::start(binary).await?;
         Ok(FloorPair {
-            src,
-            dst,
-            ids,
-            prev,
+            src: Arc::new(copied.src),
+            dst: Arc::new(copied.dst),
+            ids: copied.ids,
+            prev: copied.prev,
         })
     }
 

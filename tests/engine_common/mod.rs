@@ -2,13 +2,19 @@
 //! target), SQL helpers, polling, and runner start/stop with a `MemoryCheckpoint`.
 #![allow(dead_code)]
 
-use std::future::Future;
+// Shared with `support` (a test may load both, on purpose: each stays usable alone).
+#[allow(clippy::duplicate_mod)]
+#[path = "../support/poll.rs"]
+mod poll_impl;
+
+pub use poll_impl::poll;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use ccr_syncer::doris::{ClusterSpec, Secret, SqlClient, SqlOptions};
+use ccr_syncer::doris::{ClusterSpec, Secret, SqlClient, SqlOptions, SqlRow};
 use ccr_syncer::engine::checkpoint::{
     CheckpointError, CheckpointHandle, MemoryCheckpoint, RunnerCommand, RunnerContext, RunnerExit,
 };
@@ -81,6 +87,15 @@ pub async fn exec(c: &SqlClient, stmts: &[&str]) {
 /// Rows of `q` as text (NULL = "NULL"), in result order.
 pub async fn rows(c: &SqlClient, q: &str) -> Vec<Vec<String>> {
     let rows = c.query(q).await.unwrap_or_else(|e| panic!("{q}: {e}"));
+    text_rows(&rows)
+}
+
+/// Rows of `q`, or `None` if the query fails (e.g. the table does not exist yet).
+pub async fn try_rows(c: &SqlClient, q: &str) -> Option<Vec<Vec<String>>> {
+    Some(text_rows(&c.query(q).await.ok()?))
+}
+
+fn text_rows(rows: &[SqlRow]) -> Vec<Vec<String>> {
     rows.iter()
         .map(|r| {
             r.columns()
@@ -91,40 +106,6 @@ pub async fn rows(c: &SqlClient, q: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Rows of `q`, or `None` if the query fails (e.g. the table does not exist yet).
-pub async fn try_rows(c: &SqlClient, q: &str) -> Option<Vec<Vec<String>>> {
-    let rows = c.query(q).await.ok()?;
-    Some(
-        rows.iter()
-            .map(|r| {
-                r.columns()
-                    .iter()
-                    .map(|col| r.get_opt(col).unwrap_or("NULL").to_string())
-                    .collect()
-            })
-            .collect(),
-    )
-}
-
-/// Polls `f` until it yields `Some`, panicking with `what` after `timeout`.
-pub async fn poll<T, F, Fut>(what: &str, timeout: Duration, mut f: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let start = Instant::now();
-    loop {
-        if let Some(v) = f().await {
-            return v;
-        }
-        assert!(
-            start.elapsed() < timeout,
-            "timed out after {timeout:?} waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 /// Waits until `q` returns the same rows on both sides; returns them.
 pub async fn wait_equal(
     src: &SqlClient,
@@ -132,15 +113,27 @@ pub async fn wait_equal(
     q: &str,
     timeout: Duration,
 ) -> Vec<Vec<String>> {
+    wait_same(src, dest, q, q, timeout).await
+}
+
+/// Waits until `qs` on the source returns the same rows as `qd` on the target (which may
+/// fail meanwhile, e.g. before the table exists there); returns them.
+pub async fn wait_same(
+    src: &SqlClient,
+    dest: &SqlClient,
+    qs: &str,
+    qd: &str,
+    timeout: Duration,
+) -> Vec<Vec<String>> {
     let start = Instant::now();
     loop {
-        let want = rows(src, q).await;
-        let got = try_rows(dest, q).await;
+        let want = rows(src, qs).await;
+        let got = try_rows(dest, qd).await;
         if got.as_ref() == Some(&want) {
             return want;
         }
         if start.elapsed() > timeout {
-            panic!("target never matched for {q}\nsource: {want:?}\ntarget: {got:?}");
+            panic!("target never matched for {qd}\nsource: {want:?}\ntarget: {got:?}");
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -186,6 +179,27 @@ pub fn start_runner(
         status,
         join,
     }
+}
+
+impl Running {
+    /// Cancels the runner and waits for it to exit, whatever the exit.
+    pub async fn stop(self) {
+        self.cancel.cancel();
+        let _ = self.join.await;
+    }
+}
+
+/// Starts job `name` (see [`job`]) from scratch with a fresh `MemoryCheckpoint`.
+pub fn run_job(
+    name: &str,
+    pair: &Pair,
+    (src_db, dest_db): (&str, &str),
+    (src_table, dest_table): (&str, &str),
+) -> (Arc<MemoryCheckpoint>, Running) {
+    let cp = Arc::new(MemoryCheckpoint::new());
+    let job = job(name, pair, src_db, dest_db, src_table, dest_table);
+    let run = start_runner(&job, None, cp.clone(), CancellationToken::new());
+    (cp, run)
 }
 
 /// A table or db job from `src` to `dest`.

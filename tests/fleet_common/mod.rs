@@ -3,60 +3,31 @@
 //! shared file), HTTP helpers, polling, and the apply-log checks.
 #![allow(dead_code)]
 
+pub mod grow;
+// Shared with `support` (a test may load both, on purpose: each stays usable alone).
+#[allow(clippy::duplicate_mod)]
+#[path = "../support/poll.rs"]
+mod poll_impl;
+#[allow(clippy::duplicate_mod)]
+#[path = "../support/ports.rs"]
+mod ports;
+#[allow(clippy::duplicate_mod)]
+#[path = "../support/process.rs"]
+mod process;
 pub mod proxy;
 
+pub use poll_impl::poll;
+pub use ports::free_port;
+
 use std::collections::BTreeMap;
-use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Child;
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
 /// The node binary built by cargo for these tests.
 pub const BIN: &str = env!("CARGO_BIN_EXE_ccr-syncer");
-
-/// A port that is free now, chosen below the kernel's ephemeral range (32768+) so that
-/// no outgoing connection or `bind(:0)` (e.g. a test proxy) can take it before the node
-/// process binds it; random so parallel tests rarely pick the same one.
-pub fn free_port() -> u16 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    use std::sync::OnceLock;
-    static SEED: OnceLock<u64> = OnceLock::new();
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let seed = *SEED.get_or_init(|| {
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-        let nanos = now.map(|d| d.subsec_nanos()).unwrap_or(0) as u64;
-        nanos ^ u64::from(std::process::id()).wrapping_mul(7919)
-    });
-    for _ in 0..12_000 {
-        let n = NEXT.fetch_add(1, Ordering::SeqCst);
-        let port = 20_000 + ((seed + n) % 12_000) as u16;
-        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
-    }
-    panic!("no free port in 20000..32000");
-}
-
-/// Polls `f` every 50 ms until it yields `Some`, or panics after `timeout` naming `what`.
-pub async fn poll<T, F, Fut>(what: &str, timeout: Duration, mut f: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let start = Instant::now();
-    loop {
-        if let Some(v) = f().await {
-            return v;
-        }
-        assert!(
-            start.elapsed() < timeout,
-            "timed out after {timeout:?} waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 /// One node process.
 pub struct NodeProc {
@@ -93,17 +64,9 @@ impl NodeProc {
         self.starts += 1;
         let log = std::fs::File::create(self.dir.join(format!("node-{}.log", self.starts)))
             .expect("create node log");
-        let mut cmd = Command::new(BIN);
-        cmd.args(["--node-id", &self.id.to_string()])
-            .args(["--host", "127.0.0.1", "--listen-host", "127.0.0.1"])
-            .args(["--http-port", &self.http_port.to_string()])
-            .args(["--raft-port", &self.raft_port.to_string()])
-            .arg("--data-dir")
-            .arg(self.dir.join("data"))
-            .env("RUST_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().expect("clone log"))
-            .stderr(log);
+        let ports = (self.http_port, self.raft_port);
+        let mut cmd = process::node_command(self.id, ports, &self.dir.join("data"), log);
+        cmd.env("RUST_LOG", "info");
         if self.dry_run {
             cmd.env("CCR_FLEET_DRY_RUN", "1")
                 .env("CCR_FLEET_DRY_RUN_LOG", apply_log);
@@ -117,10 +80,7 @@ impl NodeProc {
 
     /// SIGKILL (no cleanup at all) and reap.
     pub fn kill9(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        process::kill9(&mut self.child);
     }
 }
 
@@ -228,15 +188,8 @@ impl Fleet {
     /// Job → owner, from node `id`'s view of the members' `jobs_owned` is not enough, so
     /// this asks every running node for its `owned` list.
     pub async fn owners(&self) -> BTreeMap<String, u64> {
-        let mut out = BTreeMap::new();
-        for id in self.nodes.keys() {
-            if let Some(s) = self.status(*id).await {
-                for job in s["owned"].as_array().into_iter().flatten() {
-                    out.insert(job.as_str().unwrap_or_default().to_string(), *id);
-                }
-            }
-        }
-        out
+        let ids: Vec<u64> = self.nodes.keys().copied().collect();
+        self.owners_seen_by(&ids).await
     }
 
     /// Job → owner as the nodes in `ids` see it (e.g. leaving out a cut-off node).
@@ -250,6 +203,32 @@ impl Fleet {
             }
         }
         out
+    }
+
+    /// `full_sync_start_at` of each job in `names`, read through node `id`.
+    pub async fn full_sync_marks(
+        &self,
+        id: u64,
+        names: &[String],
+    ) -> Option<BTreeMap<String, i64>> {
+        let mut out = BTreeMap::new();
+        for name in names {
+            let reply = self
+                .post(id, "/job_progress", &json!({ "name": name }))
+                .await?;
+            let progress: Value = serde_json::from_str(reply["job_progress"].as_str()?).ok()?;
+            out.insert(name.clone(), progress["full_sync_start_at"].as_i64()?);
+        }
+        Some(out)
+    }
+
+    /// Asserts (through node `id`) that every job of `marks` still has that
+    /// `full_sync_start_at`: no job redid a full sync.
+    pub async fn assert_no_new_full_sync(&self, id: u64, marks: &BTreeMap<String, i64>) {
+        let names: Vec<String> = marks.keys().cloned().collect();
+        let after = self.full_sync_marks(id, &names).await;
+        let after = after.expect("progress readable");
+        assert_eq!(&after, marks, "no job redid a full sync");
     }
 
     /// The current leader as node `id` sees it.

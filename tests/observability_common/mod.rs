@@ -4,12 +4,21 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::Duration;
 
 use prometheus_parse::{Sample, Scrape, Value};
+use serde_json::json;
 
-use crate::fleet_common::{free_port, BIN};
+use crate::fleet_common::{free_port, poll};
+
+// Shared with `support` (a test may load both, on purpose: each stays usable alone).
+#[allow(clippy::duplicate_mod)]
+#[path = "../support/process.rs"]
+mod process;
+
+/// How long a node may take to turn ready.
+const READY_WAIT: Duration = Duration::from_secs(30);
 
 /// How a node is started.
 #[derive(Default)]
@@ -38,19 +47,11 @@ impl Node {
         let (http_port, raft_port) = (free_port(), free_port());
         let log = dir.join(format!("node{id}.json.log"));
         let out = std::fs::File::create(dir.join(format!("node{id}.out"))).expect("out file");
-        let mut cmd = Command::new(BIN);
-        cmd.args(["--node-id", &id.to_string()])
-            .args(["--host", "127.0.0.1", "--listen-host", "127.0.0.1"])
-            .args(["--http-port", &http_port.to_string()])
-            .args(["--raft-port", &raft_port.to_string()])
-            .arg("--data-dir")
-            .arg(dir.join(format!("data{id}")))
-            .args(["--log-level", "info", "--log-format", "json", "--log-file"])
+        let ports = (http_port, raft_port);
+        let mut cmd = process::node_command(id, ports, &dir.join(format!("data{id}")), out);
+        cmd.args(["--log-level", "info", "--log-format", "json", "--log-file"])
             .arg(&log)
-            .env_remove("RUST_LOG")
-            .stdin(Stdio::null())
-            .stdout(out.try_clone().expect("clone out"))
-            .stderr(out);
+            .env_remove("RUST_LOG");
         if !opts.engine {
             cmd.env("CCR_FLEET_DRY_RUN", "1");
         }
@@ -82,10 +83,7 @@ impl Node {
 
     /// SIGKILL and reap.
     pub fn kill9(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        process::kill9(&mut self.child);
     }
 }
 
@@ -114,6 +112,47 @@ pub async fn get(http: &reqwest::Client, addr: &str, path: &str) -> Option<(u16,
 pub async fn ready(http: &reqwest::Client, addr: &str) -> Option<(u16, serde_json::Value)> {
     let (status, body) = get(http, addr, "/ready").await?;
     Some((status, serde_json::from_str(&body).ok()?))
+}
+
+/// Waits until `/ready` of `node` answers `want`; returns its JSON body.
+pub async fn wait_ready(http: &reqwest::Client, node: &Node, want: u16) -> serde_json::Value {
+    let what = format!("node {} /ready answering {want}", node.id);
+    poll(&what, READY_WAIT, || async {
+        let (status, body) = ready(http, &node.addr()).await?;
+        (status == want).then_some(body)
+    })
+    .await
+}
+
+/// Starts node 1 under `dir` with the replication engine and waits until it is ready.
+pub async fn start_engine_node(dir: &Path, http: &reqwest::Client) -> Node {
+    let opts = NodeOpts {
+        engine: true,
+        ..NodeOpts::default()
+    };
+    let node = Node::start(dir, 1, opts);
+    wait_ready(http, &node, 200).await;
+    node
+}
+
+/// POSTs `body` to `path` on `addr`: the JSON reply (panics if none).
+pub async fn post_json(
+    http: &reqwest::Client,
+    addr: &str,
+    path: &str,
+    body: &serde_json::Value,
+) -> serde_json::Value {
+    let url = format!("http://{addr}{path}");
+    let resp = http.post(&url).json(body).send().await;
+    let resp = resp.unwrap_or_else(|e| panic!("{url} answers: {e}"));
+    let reply = resp.json().await;
+    reply.unwrap_or_else(|e| panic!("{url} JSON: {e}"))
+}
+
+/// Creates job `name` (`/create_ccr` `body`) through `node`; it must succeed.
+pub async fn create_job(http: &reqwest::Client, node: &Node, name: &str, body: &serde_json::Value) {
+    let reply = post_json(http, &node.addr(), "/create_ccr", body).await;
+    assert_eq!(reply, json!({"success": true}), "create {name}");
 }
 
 /// Scrapes and parses `/metrics` of `addr`.

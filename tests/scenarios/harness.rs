@@ -7,10 +7,16 @@ mod api;
 mod db;
 mod dbjob;
 mod nodes;
+#[path = "../support/poll.rs"]
+mod poll_impl;
+#[path = "../support/ports.rs"]
+mod ports;
+#[path = "../support/process.rs"]
+mod process;
 
 use std::future::Future;
 use std::sync::atomic::AtomicUsize;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ccr_syncer::doris::SqlClient;
 use doris_emu::testing::{EmuOptions, EmuProcess};
@@ -19,31 +25,13 @@ use serde_json::{json, Value};
 
 pub use api::ProgressView;
 use nodes::Node;
+pub use poll_impl::poll;
 
 /// How long API calls retry (elections, forwarding) before the scenario fails.
 pub const API_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// `PROPERTIES` of every scenario table.
 pub const PROPS: &str = "PROPERTIES (\"replication_num\" = \"1\", \"binlog.enable\" = \"true\")";
-
-/// Polls `f` every 50 ms until it yields `Some`; panics naming `what` after `timeout`.
-pub async fn poll<T, F, Fut>(what: &str, timeout: Duration, mut f: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let start = Instant::now();
-    loop {
-        if let Some(v) = f().await {
-            return v;
-        }
-        assert!(
-            start.elapsed() < timeout,
-            "timed out after {timeout:?} waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 /// Builds [`Scenario`]s.
 pub struct Harness;
@@ -266,22 +254,16 @@ impl Scenario {
     }
 
     /// Like [`poll`], but the failure message also shows every job's status and progress.
-    pub async fn wait_for<T, F, Fut>(&self, what: &str, timeout: Duration, mut f: F) -> T
+    pub async fn wait_for<T, F, Fut>(&self, what: &str, timeout: Duration, f: F) -> T
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Option<T>>,
     {
-        let start = Instant::now();
-        loop {
-            if let Some(v) = f().await {
-                return v;
-            }
-            if start.elapsed() > timeout {
-                let jobs = self.describe_jobs().await;
-                panic!("timed out after {timeout:?} waiting for {what}; jobs: {jobs}");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        if let Some(v) = poll_impl::poll_until(timeout, f).await {
+            return v;
         }
+        let jobs = self.describe_jobs().await;
+        panic!("timed out after {timeout:?} waiting for {what}; jobs: {jobs}");
     }
 
     /// Waits until the job's progress is an incremental state with everything applied.
