@@ -17,6 +17,7 @@ use super::pool::ConnPool;
 use super::spec::join_host_port;
 use super::DorisError;
 
+pub mod rowset_meta;
 #[cfg(test)]
 mod tests;
 

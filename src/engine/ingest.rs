@@ -2,7 +2,8 @@
 //! range string, indexes by name, tablets by ascending id) and call `ingest_binlog` on
 //! every target replica's BE, concurrently. The per-BE bound (48 in flight) is enforced
 //! by `BeClient`'s per-BE semaphore; here all calls are simply issued through a
-//! `buffer_unordered` window.
+//! `buffer_unordered` window. Beside them, `stats` reads the source rowsets' metas for
+//! the rows/bytes counters.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -20,6 +21,7 @@ use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::records::TableRecord;
 
 mod plan_cache;
+mod stats;
 #[cfg(test)]
 mod tests;
 
@@ -69,14 +71,46 @@ pub async fn ingest_all(
     txn_id: i64,
     targets: &[Target],
     shadow: &BTreeSet<i64>,
-) -> EngineResult<Vec<TTabletCommitInfo>> {
+) -> EngineResult<Ingested> {
     let tasks = plan_cache::plan(ctx, txn_id, targets, shadow).await?;
-    let res = ctx.guard(run(&ctx.be, tasks)).await;
-    if res.is_err() {
-        // Also drops the cached getMeta trees: the replay plans on fresh metadata.
-        ctx.meta.invalidate_backends();
+    let stats = stats::start(ctx, &tasks);
+    match ctx.guard(run(&ctx.be, tasks)).await {
+        Ok(infos) => Ok(Ingested { infos, stats }),
+        Err(e) => {
+            // Also drops the cached getMeta trees: the replay plans on fresh metadata.
+            // Dropping `stats` aborts its reads: a failed ingest counts nothing.
+            ctx.meta.invalidate_backends();
+            Err(e)
+        }
     }
-    res
+}
+
+/// What a successful [`ingest_all`] yields: the commit infos, and the rows/bytes reads that
+/// are counted only once the txn committed ([`Ingested::committed`]).
+pub struct Ingested {
+    /// Commit info of every target replica.
+    pub infos: Vec<TTabletCommitInfo>,
+    stats: Option<stats::StatsFetch>,
+}
+
+impl Ingested {
+    /// Splits off the commit infos; the returned handle counts rows/bytes when told the
+    /// txn committed (dropping it counts nothing, so a replayed txn is never counted twice).
+    pub fn split(self) -> (Vec<TTabletCommitInfo>, PendingStats) {
+        (self.infos, PendingStats(self.stats))
+    }
+}
+
+/// Rows/bytes of an ingested txn, waiting for its commit.
+pub struct PendingStats(Option<stats::StatsFetch>);
+
+impl PendingStats {
+    /// The txn committed: add its rows and bytes to the job's counters.
+    pub fn committed(self) {
+        if let Some(s) = self.0 {
+            s.count();
+        }
+    }
 }
 
 async fn run(be: &BeClient, tasks: Vec<IngestTask>) -> EngineResult<Vec<TTabletCommitInfo>> {

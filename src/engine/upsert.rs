@@ -78,8 +78,8 @@ pub async fn apply(ctx: &JobCtx, p: &mut Progress, r: &UpsertRecord) -> EngineRe
     };
     checkpoint(ctx, p, SubSyncState::IngestBinlog, &data).await?;
     let shadow = ctx.options.upsert_shadow_filter(&p.shadow_index_map);
-    let infos = match ingest::ingest_all(ctx, txn_id, &targets, &shadow).await {
-        Ok(infos) => infos,
+    let (infos, stats) = match ingest::ingest_all(ctx, txn_id, &targets, &shadow).await {
+        Ok(ingested) => ingested.split(),
         Err(e) => {
             // Target ids may be stale (table replaced or recreated): resolve them again.
             if let Some(m) = p.table_mapping.as_mut() {
@@ -94,6 +94,7 @@ pub async fn apply(ctx: &JobCtx, p: &mut Progress, r: &UpsertRecord) -> EngineRe
     data.commit_infos = infos.len();
     checkpoint(ctx, p, SubSyncState::CommitTransaction, &data).await?;
     commit(ctx, txn_id, infos).await?;
+    stats.committed();
     if let Some(m) = ctx.status.metrics() {
         m.tablets_ingested(data.commit_infos as u64);
     }

@@ -257,3 +257,29 @@ fn mismatches_are_errors_not_panics() {
     .unwrap_err();
     assert!(e.to_string().contains("not in target"), "{e}");
 }
+
+#[test]
+fn rowset_stats_are_read_once_per_source_tablet_not_per_replica() {
+    let (src, dest, sb, db) = fixture();
+    let shadow = BTreeSet::new();
+    let v = MetaView {
+        src: &src,
+        dest: &dest,
+        src_bes: &sb,
+        dest_bes: &db,
+        shadow: &shadow,
+    };
+    let rec = target(vec![part(20, "[1, 10)", 5, false)], vec![30]);
+    let mut tasks = plan_table(&v, 77, &rec).unwrap();
+    assert_eq!(tasks.len(), 3, "two target replicas of 901, one of 902");
+    let got = stats::sources(&tasks).expect("complete requests");
+    let keys: Vec<_> = got.iter().map(|s| (s.tablet_id, s.version)).collect();
+    assert_eq!(keys, vec![(101, 5), (102, 5)]);
+    assert_eq!((got[0].host.as_str(), got[0].http_port), ("s1", 8040));
+    tasks[2].req.remote_port = Some("not a port".into());
+    assert_eq!(
+        stats::sources(&tasks),
+        None,
+        "an unusable source is not guessed"
+    );
+}

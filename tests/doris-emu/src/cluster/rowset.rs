@@ -2,7 +2,12 @@
 //! "rowset meta") served by `/api/_binlog/_download` and ingested by `ingest_binlog`.
 
 use super::types::Value;
+use prost::Message;
 use serde::{Deserialize, Serialize};
+
+mod meta_pb;
+
+pub use meta_pb::{DeletePredicatePb, RowsetMetaPb};
 
 /// Column unique id used for the hidden delete-sign column of UNIQUE tables
 /// (`__DORIS_DELETE_SIGN__`): a row carrying `Int(1)` there deletes its key.
@@ -84,7 +89,8 @@ struct SegmentContent {
     delete: Option<Vec<DeleteCond>>,
 }
 
-/// Rowset metadata as served by `get_rowset_meta` (JSON stand-in for RowsetMetaPB).
+/// Rowset metadata; served by `get_rowset_meta` as a protobuf `RowsetMetaPB` (see
+/// [`RowsetMetaPb`] for the field numbers).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RowsetMeta {
     /// Rowset id.
@@ -107,8 +113,14 @@ pub struct RowsetMeta {
 
 /// Errors decoding rowset bytes.
 #[derive(Debug, thiserror::Error)]
-#[error("bad rowset bytes: {0}")]
-pub struct RowsetDecodeError(#[from] serde_json::Error);
+pub enum RowsetDecodeError {
+    /// The segment file is not what the emulator writes.
+    #[error("bad rowset bytes: {0}")]
+    Segment(#[from] serde_json::Error),
+    /// The rowset meta is not a usable `RowsetMetaPB`.
+    #[error("bad rowset meta: {0}")]
+    Meta(String),
+}
 
 impl Rowset {
     /// Deterministic Doris-looking rowset id for (txn, tablet).
@@ -169,9 +181,9 @@ impl Rowset {
         }
     }
 
-    /// Serialized [`RowsetMeta`].
+    /// The serialized `RowsetMetaPB` (protobuf) of [`Rowset::meta`].
     pub fn to_meta_bytes(&self) -> Vec<u8> {
-        serde_json::to_vec(&self.meta()).unwrap_or_default()
+        RowsetMetaPb::from_meta(&self.meta()).encode_to_vec()
     }
 
     /// Rebuilds a rowset from downloaded segment bytes, for a local tablet/txn/version.
@@ -195,9 +207,12 @@ impl Rowset {
         })
     }
 
-    /// Parses [`RowsetMeta`] bytes.
+    /// Parses serialized `RowsetMetaPB` bytes (unknown fields are skipped).
     pub fn meta_from_bytes(bytes: &[u8]) -> Result<RowsetMeta, RowsetDecodeError> {
-        Ok(serde_json::from_slice(bytes)?)
+        RowsetMetaPb::decode(bytes)
+            .map_err(|e| RowsetDecodeError::Meta(e.to_string()))?
+            .into_meta()
+            .map_err(RowsetDecodeError::Meta)
     }
 
     /// Maps column unique ids to the local table's ids by column name (columns unknown
@@ -275,5 +290,40 @@ mod tests {
         assert_eq!(back.tablet_id, 8);
         let meta = Rowset::meta_from_bytes(&r.to_meta_bytes()).unwrap();
         assert_eq!(meta.num_rows, 2);
+        assert_eq!(meta, r.meta());
+    }
+
+    #[test]
+    fn meta_is_a_rowset_meta_pb_with_doris_field_numbers() {
+        let mut r = Rowset::empty(7, 3, 99);
+        r.rows = vec![vec![Value::Int(1)]; 4];
+        let bytes = r.to_meta_bytes();
+        // Tag bytes (field << 3 | wire type 0): rowset_id=1, tablet_id=3, end_version=9,
+        // num_rows=11, data_disk_size=13.
+        for (tag, value) in [(0x08, 0), (0x18, 7), (0x48, 3), (0x58, 4)] {
+            let found = bytes.windows(2).any(|w| w == [tag, value]);
+            assert!(found, "field tag {tag:#x} = {value} in {bytes:x?}");
+        }
+        let pb = RowsetMetaPb::decode(bytes.as_slice()).unwrap();
+        let seg = i64::try_from(r.to_segment_bytes().len()).unwrap();
+        assert_eq!(pb.data_disk_size, Some(seg));
+        assert_eq!(pb.total_disk_size, Some(seg));
+        assert_eq!(pb.rowset_id_v2.as_deref(), Some(r.rowset_id.as_str()));
+    }
+
+    #[test]
+    fn meta_skips_unknown_fields_and_rejects_garbage() {
+        let r = Rowset::empty(7, 3, 99);
+        let mut bytes = r.to_meta_bytes();
+        // Field 1005 (has_variant_type_in_schema), varint 1: unknown to the emulator.
+        bytes.extend_from_slice(&[0xe8, 0x3e, 0x01]);
+        assert_eq!(Rowset::meta_from_bytes(&bytes).unwrap(), r.meta());
+        assert!(Rowset::meta_from_bytes(br#"{"rowset_id":"x"}"#).is_err());
+        let full = r.to_meta_bytes();
+        assert!(Rowset::meta_from_bytes(&full[..full.len() - 1]).is_err());
+        assert!(
+            Rowset::meta_from_bytes(&[]).is_err(),
+            "required fields missing"
+        );
     }
 }
