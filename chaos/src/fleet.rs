@@ -126,6 +126,13 @@ impl Fleet {
         self.post(id, "/internal/status", &json!({})).await
     }
 
+    /// `/internal/status` of node `id`, `None` unless it answers within `timeout`.
+    pub async fn status_within(&self, id: u64, timeout: Duration) -> Option<Value> {
+        let url = format!("http://{}/internal/status", self.addr(id)?);
+        let req = self.http.post(url).timeout(timeout).json(&json!({}));
+        req.send().await.ok()?.json().await.ok()
+    }
+
     /// Waits until node `id` holds a lease and knows a leader.
     pub async fn wait_ready(&self, id: u64, timeout: Duration) -> anyhow::Result<()> {
         let start = Instant::now();

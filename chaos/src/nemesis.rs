@@ -4,19 +4,18 @@
 
 mod doris_faults;
 mod node_faults;
+mod recovery;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use serde_json::json;
 
 use crate::emu::Emu;
 use crate::fleet::Fleet;
-use crate::schema::jobs;
 use crate::timeline::Timeline;
 
 /// Every fault kind.
@@ -66,6 +65,11 @@ impl FaultKind {
             FaultKind::BinlogGc => "binlog-gc",
         }
     }
+
+    /// The kind named `name` (as in [`FaultKind::name`]).
+    pub fn parse(name: &str) -> Option<FaultKind> {
+        FaultKind::ALL.into_iter().find(|k| k.name() == name)
+    }
 }
 
 /// What the nemesis saw.
@@ -92,6 +96,8 @@ pub struct Nemesis {
     pub timeline: Arc<Timeline>,
     /// Seed of the nemesis' RNG.
     pub seed: u64,
+    /// The fault kinds to draw from (empty: all of them).
+    pub kinds: Vec<FaultKind>,
 }
 
 /// Recovery longer than this is reported.
@@ -103,19 +109,26 @@ impl Nemesis {
         let mut rng = StdRng::seed_from_u64(self.seed);
         let mut stats = NemesisStats::default();
         let mut next_id = 4;
+        let kinds = if self.kinds.is_empty() {
+            FaultKind::ALL.to_vec()
+        } else {
+            self.kinds.clone()
+        };
         while !stop.load(Ordering::SeqCst) {
             // Quiet gap between faults (load keeps flowing).
             tokio::time::sleep(Duration::from_millis(rng.gen_range(1_000..4_000))).await;
             if stop.load(Ordering::SeqCst) {
                 break;
             }
-            let kind = FaultKind::ALL[rng.gen_range(0..FaultKind::ALL.len())];
+            let kind = kinds[rng.gen_range(0..kinds.len())];
             let target = self.inject(kind, &mut rng, &mut next_id).await;
             *stats.counts.entry(kind).or_default() += 1;
             self.timeline
                 .record(&format!("{}-healed", kind.name()), &target);
             match self.recovered(RECOVERY_LIMIT).await {
                 Some(d) => {
+                    self.timeline
+                        .record("recovered", &format!("{}: {d:.2?}", kind.name()));
                     if d > Duration::from_secs(5) {
                         let what = format!("{} on {target}: {d:.1?}", kind.name());
                         self.timeline.record("slow-recovery", &what);
@@ -149,31 +162,6 @@ impl Nemesis {
             FaultKind::EmuRestart => self.emu_restart(rng).await,
             FaultKind::BinlogGc => self.binlog_gc(rng).await,
         }
-    }
-
-    /// Time until every live node holds a lease and every job has an owner.
-    pub async fn recovered(&self, limit: Duration) -> Option<Duration> {
-        let start = Instant::now();
-        let want = jobs().len();
-        while start.elapsed() < limit {
-            if self.healthy(want).await {
-                return Some(start.elapsed());
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        None
-    }
-
-    async fn healthy(&self, want: usize) -> bool {
-        for id in self.fleet.live() {
-            let Some(s) = self.fleet.status(id).await else {
-                return false;
-            };
-            if s["lease_valid"] != json!(true) || s["leader"].is_null() {
-                return false;
-            }
-        }
-        self.fleet.owners().await.len() == want
     }
 
     /// Heals everything the nemesis may have left behind (end of the safety phase).

@@ -28,6 +28,8 @@ pub struct RunConfig {
     pub fault_time: Duration,
     /// Work directory (node data and logs, emulator data); kept on failure.
     pub dir: PathBuf,
+    /// Fault kinds the nemesis draws from (empty: all).
+    pub faults: Vec<crate::nemesis::FaultKind>,
 }
 
 /// The pieces of a started world.
@@ -93,6 +95,7 @@ async fn safety_phase(w: &World, cfg: &RunConfig) -> anyhow::Result<NemesisStats
         dst: w.dst.clone(),
         timeline: w.timeline.clone(),
         seed: cfg.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+        kinds: cfg.faults.clone(),
     };
     let stop_faults = Arc::new(AtomicBool::new(false));
     let healer = nemesis.clone();

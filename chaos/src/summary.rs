@@ -50,10 +50,14 @@ fn secs(d: Option<Duration>) -> String {
 impl Report {
     /// Max and p99 of the recovery times.
     pub fn recovery(&self) -> (Option<Duration>, Option<Duration>) {
+        (self.recovery_pct(100), self.recovery_pct(99))
+    }
+
+    /// The `pct` percentile (nearest rank) of the recovery times.
+    pub fn recovery_pct(&self, pct: usize) -> Option<Duration> {
         let mut v = self.nemesis.recoveries.clone();
         v.sort();
-        let p99 = (!v.is_empty()).then(|| v[((v.len() * 99).div_ceil(100)).saturating_sub(1)]);
-        (v.last().copied(), p99)
+        (!v.is_empty()).then(|| v[((v.len() * pct).div_ceil(100)).saturating_sub(1)])
     }
 
     /// The summary table.
@@ -78,6 +82,7 @@ impl Report {
                 "failovers (owner changes)".into(),
                 self.failovers.to_string(),
             ),
+            ("recovery p50".into(), secs(self.recovery_pct(50))),
             ("recovery max".into(), secs(max)),
             ("recovery p99".into(), secs(p99)),
             (

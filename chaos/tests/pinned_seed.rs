@@ -28,6 +28,7 @@ async fn replay(seed: u64, minutes: f64) {
         seed,
         fault_time: Duration::from_secs_f64(minutes * 60.0),
         dir: dir.clone(),
+        faults: Vec::new(),
     };
     let report = run(&cfg).await.expect("harness starts");
     println!("{}", report.table());

@@ -2,10 +2,18 @@
 //! renews its [`Lease`](super::lease::Lease) from the acknowledgement.
 //!
 //! The leader acknowledges only while it has confirmed its leadership with a quorum within
-//! [`FleetTiming::confirm_max_age`](super::FleetTiming::confirm_max_age); it confirms by
-//! running `ensure_linearizable` in its own heartbeat tick, which also renews its own lease.
-//! The acknowledgement carries the leader's applied index: after (re)acquiring its lease a
-//! node starts runners only once its state machine has applied that index.
+//! [`FleetTiming::confirm_max_age`](super::FleetTiming::confirm_max_age); it confirms in its
+//! own heartbeat tick (which also renews its own lease) and, single-flight, when a heartbeat
+//! finds no recent confirmation. A confirmation is Raft's read-index check (a heartbeat
+//! round to a quorum); it does *not* wait for the local apply. Why: right after an
+//! election the read index is the new term's first entry, and waiting for it to commit
+//! made every node's lease depend on the first replication of the term — under load that
+//! stalled for seconds and fenced the whole fleet after every leader change.
+//!
+//! The acknowledgement carries the read index (at least the leader's applied index): after
+//! (re)acquiring its lease a node — the leader too — starts runners only once its state
+//! machine has applied that index, so it has seen every ownership change committed before
+//! the confirmation.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -63,9 +71,9 @@ impl FleetCore {
             return HeartbeatReply::NotLeader { leader };
         }
         self.liveness.on_leader_term(term);
-        if !self.recently_confirmed(term).await {
+        let Some(read_index) = self.recently_confirmed(term).await else {
             return HeartbeatReply::NotConfirmed;
-        }
+        };
         if !self.is_member(node) {
             return HeartbeatReply::NotMember;
         }
@@ -73,42 +81,53 @@ impl FleetCore {
         HeartbeatReply::Ack {
             leader: self.id,
             term,
-            applied: *self.raft.applied().borrow(),
+            applied: read_index.max(*self.raft.applied().borrow()),
         }
     }
 }
 
 impl FleetCore {
-    /// Confirms leadership in `term` with a quorum (bounded by half the lease) and records
-    /// it; `true` on success. Also waits until the local state machine applied everything
-    /// committed, so the leader is caught up.
-    pub async fn confirm_leadership(&self, term: u64) -> bool {
+    /// Confirms leadership in `term` with a quorum (bounded by half the lease), one
+    /// confirmation at a time, and records it; returns the read index on success.
+    pub async fn confirm_leadership(&self, term: u64) -> Option<u64> {
+        let _gate = self.liveness.confirm_gate().await;
+        self.confirm_now(term).await
+    }
+
+    async fn confirm_now(&self, term: u64) -> Option<u64> {
         let started = Instant::now();
-        let check = self.raft.ensure_linearizable();
+        let raft = self.raft.raft();
+        let check = raft.get_read_log_id();
         match tokio::time::timeout(self.timing.lease / 2, check).await {
-            Ok(Ok(())) => {
-                self.liveness.set_confirmed(term, started);
-                true
+            Ok(Ok((read, _))) => {
+                let read_index = read.map_or(0, |id| id.index);
+                self.liveness.set_confirmed(term, started, read_index);
+                Some(read_index)
             }
             Ok(Err(e)) => {
                 tracing::debug!(node = self.id, error = %e, "Leadership not confirmed.");
-                false
+                None
             }
             Err(_) => {
                 tracing::debug!(node = self.id, "Leadership confirmation timed out.");
-                false
+                None
             }
         }
     }
 
-    /// `true` if leadership in `term` was confirmed within `confirm_max_age`, confirming
-    /// it now if needed.
-    async fn recently_confirmed(&self, term: u64) -> bool {
+    /// The read index of a confirmation of `term` within `confirm_max_age`, confirming now
+    /// if needed (after waiting for a confirmation already under way, which may do).
+    async fn recently_confirmed(&self, term: u64) -> Option<u64> {
         let max_age = self.timing.confirm_max_age();
-        if self.liveness.confirmed_within(term, max_age) {
-            return true;
+        if let Some(read) = self.liveness.confirmed_read_index(term, max_age) {
+            return Some(read);
         }
-        self.confirm_leadership(term).await && self.liveness.confirmed_within(term, max_age)
+        let _gate = self.liveness.confirm_gate().await;
+        if let Some(read) = self.liveness.confirmed_read_index(term, max_age) {
+            return Some(read);
+        }
+        self.confirm_now(term).await?;
+        self.liveness.confirmed_read_index(term, max_age)
     }
 
     /// `true` if `node` is a voter or learner of the group as this node knows it.
@@ -149,23 +168,33 @@ async fn beat(core: &Arc<FleetCore>, cancel: &CancellationToken) {
     let sent = Instant::now();
     let (leader, term) = core.leader_and_term();
     match leader {
-        Some(id) if id == core.id => confirm_self(core, term, sent).await,
+        Some(id) if id == core.id => confirm_self(core, term, sent, cancel).await,
         Some(_) => heartbeat_leader(core, sent, cancel).await,
         None => {}
     }
 }
 
-/// The leader's own tick: confirm leadership with a quorum, which renews its own lease
-/// (the confirmation also waits for the local apply, so the leader is caught up).
-async fn confirm_self(core: &FleetCore, term: u64, sent: Instant) {
+/// The leader's own tick: confirm leadership with a quorum, which renews its own lease;
+/// after a lapse its runners wait until it applied the read index, like any node's.
+async fn confirm_self(core: &Arc<FleetCore>, term: u64, sent: Instant, cancel: &CancellationToken) {
     core.liveness.on_leader_term(term);
-    if !core.confirm_leadership(term).await {
+    let Some(read_index) = core.confirm_leadership(term).await else {
         return;
-    }
+    };
     core.liveness.record(core.id);
     if let Renewal::Reacquired { generation } = core.lease.renew(sent) {
-        tracing::info!(node = core.id, term, "Lease acquired as leader.");
-        core.lease.set_caught_up(generation);
+        tracing::info!(
+            node = core.id,
+            term,
+            read_index,
+            "Lease acquired as leader; catching up."
+        );
+        tokio::spawn(catch_up(
+            core.clone(),
+            generation,
+            read_index,
+            cancel.clone(),
+        ));
     }
 }
 

@@ -71,11 +71,13 @@ async fn step(core: &FleetCore) {
         return;
     }
     core.liveness.on_leader_term(term);
-    // Plan only from a state known to be current and while still leading.
-    if !core
-        .liveness
-        .confirmed_within(term, core.timing.confirm_max_age())
-    {
+    // Plan only while still leading and from a state known to be current: applied up to
+    // the read index of a recent confirmation.
+    let max_age = core.timing.confirm_max_age();
+    let Some(read_index) = core.liveness.confirmed_read_index(term, max_age) else {
+        return;
+    };
+    if *core.raft.applied().borrow() < read_index {
         return;
     }
     let members = members(core);

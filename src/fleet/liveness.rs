@@ -21,13 +21,18 @@ struct Inner {
     term: u64,
     since: Instant,
     last: HashMap<NodeId, Instant>,
-    confirmed: Option<(u64, Instant)>,
+    /// `(term, start of the check, read index)` of the last quorum confirmation.
+    confirmed: Option<(u64, Instant, u64)>,
 }
 
 /// Heartbeat bookkeeping of the leader.
 #[derive(Debug)]
 pub struct Liveness {
     inner: Mutex<Inner>,
+    /// Single flight of leadership confirmations: heartbeats arriving while one is under
+    /// way wait for it instead of starting their own (each costs an RPC per follower, and
+    /// under load piles of them time out together).
+    confirm_gate: tokio::sync::Mutex<()>,
 }
 
 impl Default for Liveness {
@@ -46,7 +51,13 @@ impl Liveness {
                 last: HashMap::new(),
                 confirmed: None,
             }),
+            confirm_gate: tokio::sync::Mutex::new(()),
         }
+    }
+
+    /// Held while a leadership confirmation runs (see the field's doc).
+    pub async fn confirm_gate(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.confirm_gate.lock().await
     }
 
     /// Notes that this node leads in `term`; a new term restarts every node's grace period.
@@ -85,19 +96,26 @@ impl Liveness {
     }
 
     /// Records that leadership in `term` was confirmed by a quorum for a check started
-    /// at `started`.
-    pub fn set_confirmed(&self, term: u64, started: Instant) {
+    /// at `started`; `read_index` is the log index a reader must have applied to see
+    /// everything committed before the check (Raft's read index).
+    pub fn set_confirmed(&self, term: u64, started: Instant, read_index: u64) {
         let mut g = self.inner.lock();
         if g.term == term {
-            g.confirmed = Some((term, started));
+            g.confirmed = Some((term, started, read_index));
         }
     }
 
     /// `true` if leadership in `term` was confirmed less than `max_age` ago.
     pub fn confirmed_within(&self, term: u64, max_age: Duration) -> bool {
+        self.confirmed_read_index(term, max_age).is_some()
+    }
+
+    /// The read index of a confirmation of `term` less than `max_age` old, if any.
+    pub fn confirmed_read_index(&self, term: u64, max_age: Duration) -> Option<u64> {
         let g = self.inner.lock();
         g.confirmed
-            .is_some_and(|(t, at)| t == term && at.elapsed() < max_age)
+            .filter(|(t, at, _)| *t == term && at.elapsed() < max_age)
+            .map(|(_, _, read)| read)
     }
 }
 
@@ -132,8 +150,12 @@ mod tests {
     async fn confirmation_expires_and_is_per_term() {
         let live = Liveness::new();
         live.on_leader_term(2);
-        live.set_confirmed(2, Instant::now());
+        live.set_confirmed(2, Instant::now(), 17);
         assert!(live.confirmed_within(2, Duration::from_millis(250)));
+        assert_eq!(
+            live.confirmed_read_index(2, Duration::from_millis(250)),
+            Some(17)
+        );
         assert!(!live.confirmed_within(3, Duration::from_millis(250)));
         tokio::time::advance(Duration::from_millis(300)).await;
         assert!(!live.confirmed_within(2, Duration::from_millis(250)));

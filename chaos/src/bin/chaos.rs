@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
+use syncer_chaos::nemesis::FaultKind;
 use syncer_chaos::{run, RunConfig};
 
 /// Seeded chaos run against a three-node syncer fleet and two doris-emu clusters.
@@ -23,6 +24,17 @@ struct Args {
     /// Keep the work directory after a passing run.
     #[arg(long)]
     keep: bool,
+    /// Inject only these fault kinds (comma-separated, e.g. `sigstop` or
+    /// `sigstop,kill-leader`; default: all).
+    #[arg(long, value_delimiter = ',', value_parser = parse_fault)]
+    nemesis: Vec<FaultKind>,
+}
+
+fn parse_fault(name: &str) -> Result<FaultKind, String> {
+    FaultKind::parse(name).ok_or_else(|| {
+        let all: Vec<&str> = FaultKind::ALL.iter().map(|k| k.name()).collect();
+        format!("unknown fault {name:?}; one of {}", all.join(", "))
+    })
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -35,6 +47,7 @@ async fn main() -> ExitCode {
         seed: args.seed,
         fault_time: Duration::from_secs_f64((args.minutes * 60.0).max(1.0)),
         dir: dir.clone(),
+        faults: args.nemesis.clone(),
     };
     eprintln!(
         "chaos: seed {} for {:.1} min, work dir {}",

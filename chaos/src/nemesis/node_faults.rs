@@ -32,14 +32,35 @@ impl Nemesis {
         format!("node {id}")
     }
 
-    /// SIGSTOP a node for 2–5 s (the lease is 1 s, reassignment 1.5 s), then SIGCONT.
+    /// SIGSTOP a node for 2–5 s (longer than the lease and `reassign_after`), then SIGCONT.
     pub(super) async fn stop_cont(&self, rng: &mut StdRng) -> String {
         let id = Self::pick_base(rng);
-        self.timeline.record("sigstop", &format!("node {id}"));
+        let role = self.role(id).await;
+        self.timeline
+            .record("sigstop", &format!("node {id} ({role})"));
         self.fleet.with(id, |n| n.set_stopped(true));
         hold(rng, 2_000..5_000).await;
         self.fleet.with(id, |n| n.set_stopped(false));
         format!("node {id}")
+    }
+
+    /// `leader`/`follower` and the jobs node `id` owns, for the timeline.
+    async fn role(&self, id: u64) -> String {
+        let Some(s) = self.fleet.status(id).await else {
+            return "no status".into();
+        };
+        let role = if s["leader"].as_u64() == Some(id) {
+            "leader"
+        } else {
+            "follower"
+        };
+        let owned: Vec<&str> = s["owned"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        format!("{role}, term {}, owns [{}]", s["term"], owned.join(","))
     }
 
     /// Cuts a node off from the other nodes for 2–8 s (it still reaches Doris).
