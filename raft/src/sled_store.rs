@@ -11,9 +11,12 @@ mod key_space;
 mod spaces;
 
 use std::path::Path;
+use std::path::PathBuf;
 use std::time::Duration;
 use std::time::Instant;
 
+pub(crate) use codec::decode_value;
+pub(crate) use codec::encode_value;
 pub use codec::CodecError;
 pub use codec::KeyCodec;
 pub use key_space::KeySpace;
@@ -36,13 +39,17 @@ fn is_lock_busy(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::WouldBlock || e.to_string().contains("could not acquire lock")
 }
 
-/// On-disk format this build writes and reads.
-pub const FORMAT_VERSION: u64 = 1;
+/// On-disk format this build writes and reads. 2: the current snapshot lives in a file next
+/// to the database (see `state_machine::snapshot_file`); version 1 kept it in the `snapshot`
+/// tree, still read as a fallback. Opening a version 1 database upgrades its number, so an
+/// older build refuses it instead of missing the snapshot file.
+pub const FORMAT_VERSION: u64 = 2;
 
 /// The node's sled database with its typed key spaces.
 #[derive(Clone)]
 pub struct SledStore {
     db: sled::Db,
+    dir: PathBuf,
 }
 
 impl SledStore {
@@ -72,7 +79,10 @@ impl SledStore {
     /// Opens (or creates) the database in `dir` and checks its format version.
     pub fn open(dir: impl AsRef<Path>) -> Result<Self, StoreError> {
         let db = sled::Config::new().path(dir.as_ref()).open()?;
-        let store = Self { db };
+        let store = Self {
+            db,
+            dir: dir.as_ref().to_path_buf(),
+        };
         store.check_format_version()?;
         Ok(store)
     }
@@ -84,13 +94,19 @@ impl SledStore {
                 found,
                 supported: FORMAT_VERSION,
             }),
-            Some(_) => Ok(()),
-            None => {
+            Some(FORMAT_VERSION) => Ok(()),
+            // A new database, or an older format this build reads and now upgrades.
+            _ => {
                 meta.insert(&MetaKey::FormatVersion, &FORMAT_VERSION)?;
                 self.db.flush()?;
                 Ok(())
             }
         }
+    }
+
+    /// The database directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// A typed view of one key space.

@@ -11,6 +11,7 @@ mod apply;
 mod impl_raft_state_machine;
 mod impl_snapshot_builder;
 mod snapshot;
+mod snapshot_file;
 
 use std::sync::Arc;
 
@@ -42,6 +43,8 @@ pub struct StateMachineStore {
     store: SledStore,
     snapshots: TypedTree<Snapshots>,
     meta: TypedTree<Meta>,
+    /// Serializes snapshot file writes (a build and an install may overlap).
+    persist_lock: Arc<tokio::sync::Mutex<()>>,
     /// Last applied log index (0 before anything is applied); readers wake on every apply
     /// batch and snapshot install instead of polling.
     applied_tx: Arc<watch::Sender<u64>>,
@@ -52,7 +55,7 @@ impl StateMachineStore {
     pub fn new(store: SledStore) -> Result<Self, StoreError> {
         let snapshots = store.space::<Snapshots>()?;
         let mut data = StateMachineData::default();
-        if let Some(stored) = snapshots.get(&SnapshotKey::Current)? {
+        if let Some(stored) = current_snapshot(&store, &snapshots)? {
             data = snapshot::decode(&stored.meta, stored.data.as_bytes())?;
         }
         let applied = data.last_applied.map_or(0, |l| l.index);
@@ -62,6 +65,7 @@ impl StateMachineStore {
             meta: store.space::<Meta>()?,
             snapshots,
             store,
+            persist_lock: Arc::default(),
             applied_tx: Arc::new(applied_tx),
         })
     }
@@ -81,7 +85,27 @@ impl StateMachineStore {
     }
 
     async fn persist_snapshot(&self, stored: &StoredSnapshot) -> Result<(), StoreError> {
-        self.snapshots.insert(&SnapshotKey::Current, stored)?;
-        self.store.flush().await
+        let _one_at_a_time = self.persist_lock.lock().await;
+        snapshot_file::save(self.store.dir().to_path_buf(), stored).await
+    }
+
+    /// The persisted current snapshot, if any.
+    fn stored_snapshot(&self) -> Result<Option<StoredSnapshot>, StoreError> {
+        current_snapshot(&self.store, &self.snapshots)
     }
 }
+
+/// The snapshot file, else (a format 1 database) the `snapshot` tree.
+fn current_snapshot(
+    store: &SledStore,
+    tree: &TypedTree<Snapshots>,
+) -> Result<Option<StoredSnapshot>, StoreError> {
+    match snapshot_file::load(store.dir())? {
+        Some(stored) => Ok(Some(stored)),
+        None => tree.get(&SnapshotKey::Current),
+    }
+}
+
+#[cfg(test)]
+#[path = "state_machine/snapshot_file_test.rs"]
+mod snapshot_file_test;

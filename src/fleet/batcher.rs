@@ -18,8 +18,11 @@ use super::writer::WriteError;
 
 /// Most saves in one log entry.
 const MAX_BATCH: usize = 256;
-/// Most batches being committed at once.
-const MAX_IN_FLIGHT: usize = 8;
+/// Most batches being committed at once. Why not more: openraft appends (and flushes) one
+/// entry at a time per node, so extra batches in flight do not commit faster; they only cut
+/// the batches smaller. At 10,000 saves/s, 8 in flight gave ~2.5 saves per log entry and
+/// twice the flushes and commit latency of 4; the closed-loop ceiling stayed the same.
+const MAX_IN_FLIGHT: usize = 4;
 
 type Reply = oneshot::Sender<Result<CommandResponse, WriteError>>;
 

@@ -1,6 +1,7 @@
 //! [`RaftLogReader`] for [`LogStore`].
 
 use std::fmt::Debug;
+use std::ops::Bound;
 use std::ops::RangeBounds;
 
 use openraft::RaftLogReader;
@@ -16,7 +17,18 @@ impl RaftLogReader<TypeConfig> for LogStore {
         &mut self,
         range: RB,
     ) -> Result<Vec<Entry>, StorageError> {
-        let entries = self.logs.range(range).map_err(read_err)?;
+        // Purged entries may still be on disk until the purger deletes them: skip them.
+        let first_kept = self.purger.first_kept();
+        let start = match range.start_bound() {
+            Bound::Included(&s) => s.max(first_kept),
+            Bound::Excluded(&s) => s.saturating_add(1).max(first_kept),
+            Bound::Unbounded => first_kept,
+        };
+        let end = range.end_bound().cloned();
+        let entries = self
+            .logs
+            .range((Bound::Included(start), end))
+            .map_err(read_err)?;
         Ok(entries.into_iter().map(|(_, entry)| entry).collect())
     }
 }

@@ -23,7 +23,9 @@ impl RaftLogStorage<TypeConfig> for LogStore {
     async fn get_log_state(&mut self) -> Result<LogState<TypeConfig>, StorageError> {
         let last_purged_log_id = self.last_purged().map_err(read_err)?;
         let last = self.logs.last().map_err(read_err)?;
-        let last_log_id = last.map(|(_, e)| e.log_id).or(last_purged_log_id);
+        // Purged entries may still be on disk (deleted in the background): never report one
+        // as the last log.
+        let last_log_id = last.map(|(_, e)| e.log_id).max(last_purged_log_id);
         Ok(LogState {
             last_purged_log_id,
             last_log_id,
@@ -111,13 +113,13 @@ impl RaftLogStorage<TypeConfig> for LogStore {
 
     async fn purge(&mut self, log_id: LogId) -> Result<(), StorageError> {
         tracing::debug!(%log_id, "Purging log.");
-        // Record the purge point first, so a crash mid-purge never hides the last purged id.
+        // Not flushed here: the purger flushes the purge point before deleting anything, so
+        // a crash either keeps the old purge point and all entries, or the new one.
         let value = RaftStateValue::LastPurged(log_id);
         self.raft_state
             .insert(&RaftStateKey::LastPurged, &value)
             .map_err(write_err)?;
-        self.store.flush().await.map_err(write_err)?;
-        self.logs.remove_range(..=log_id.index).map_err(write_err)?;
-        self.store.flush().await.map_err(write_err)
+        self.purger.purge(log_id.index);
+        Ok(())
     }
 }

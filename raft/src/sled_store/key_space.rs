@@ -107,6 +107,21 @@ impl<KS: KeySpace> TypedTree<KS> {
         Ok(())
     }
 
+    /// Removes up to `max` of the lowest keys below `end` in one batch (not flushed);
+    /// returns how many it removed.
+    pub fn remove_below(&self, end: &KS::K, max: usize) -> Result<usize, StoreError> {
+        let mut batch = sled::Batch::default();
+        let mut n = 0;
+        for key in self.tree.range(..end.encode_key()).keys().take(max) {
+            batch.remove(key?);
+            n += 1;
+        }
+        if n > 0 {
+            self.tree.apply_batch(batch)?;
+        }
+        Ok(n)
+    }
+
     /// The entry with the greatest key.
     pub fn last(&self) -> Result<Option<KV<KS>>, StoreError> {
         match self.tree.last()? {

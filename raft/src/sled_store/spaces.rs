@@ -92,7 +92,8 @@ impl KeySpace for RaftStateKv {
     type V = RaftStateValue;
 }
 
-/// `snapshot`: [`SnapshotKey`] → [`StoredSnapshot`]. The current snapshot, kept across restarts.
+/// `snapshot`: [`SnapshotKey`] → [`StoredSnapshot`]. The current snapshot of a format 1
+/// database; format 2 keeps it in a file and reads this tree only as a fallback.
 pub struct Snapshots;
 
 /// Keys of [`Snapshots`].

@@ -6,7 +6,6 @@ use openraft::storage::RaftStateMachine;
 use openraft::EntryPayload;
 
 use crate::command::CommandResponse;
-use crate::sled_store::SnapshotKey;
 use crate::sled_store::StoredSnapshot;
 use crate::state_machine::snapshot;
 use crate::state_machine::StateMachineStore;
@@ -86,8 +85,7 @@ impl RaftStateMachine<TypeConfig> for StateMachineStore {
 
     async fn get_current_snapshot(&mut self) -> Result<Option<Snapshot>, StorageError> {
         let stored = self
-            .snapshots
-            .get(&SnapshotKey::Current)
+            .stored_snapshot()
             .map_err(|e| StorageIOError::read_snapshot(None, &e))?;
         Ok(stored.map(|s| Snapshot {
             meta: s.meta,

@@ -28,6 +28,9 @@ impl StateMachineStore {
         };
         let seq = self.meta.get(&MetaKey::SnapshotSeq)?.unwrap_or(0) + 1;
         self.meta.insert(&MetaKey::SnapshotSeq, &seq)?;
+        // Durable before the id is used, so ids stay unique across restarts (a few bytes: the
+        // snapshot itself goes to its own file, off sled's log).
+        self.store.flush().await?;
         let snapshot_id = match last_log_id {
             Some(id) => format!("{}-{}-{seq}", id.leader_id, id.index),
             None => format!("--{seq}"),
