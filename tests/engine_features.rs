@@ -14,16 +14,12 @@ use std::time::Duration;
 use async_trait::async_trait;
 use ccr_syncer::config::FeatureFlags;
 use ccr_syncer::doris::SqlClient;
-use ccr_syncer::engine::checkpoint::{
-    CheckpointError, CheckpointHandle, MemoryCheckpoint, RunnerContext, RunnerExit,
-};
+use ccr_syncer::engine::checkpoint::{CheckpointError, CheckpointHandle, MemoryCheckpoint};
 use ccr_syncer::engine::context::JobCtx;
 use ccr_syncer::engine::status::JobStatus;
 use ccr_syncer::engine::EngineOptions;
 use ccr_syncer::job::{JobSpec, JobState, Progress, SyncState};
 use engine_common::*;
-use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 const T: Duration = Duration::from_secs(60);
@@ -37,26 +33,8 @@ fn opts(features: FeatureFlags) -> EngineOptions {
 }
 
 /// Starts `engine::run_with` with `options`.
-fn start(
-    job: &JobSpec,
-    cp: Arc<dyn CheckpointHandle>,
-    options: EngineOptions,
-) -> (CancellationToken, JoinHandle<RunnerExit>) {
-    let (tx, rx) = mpsc::unbounded_channel();
-    let cancel = CancellationToken::new();
-    let ctx = RunnerContext {
-        spec: job.clone(),
-        progress: None,
-        checkpoint: cp,
-        cancel: cancel.clone(),
-        status: Arc::new(JobStatus::new(SyncState::TableFullSync)),
-        commands: rx,
-    };
-    let join = tokio::spawn(async move {
-        let _tx = tx;
-        ccr_syncer::engine::run_with(ctx, options).await
-    });
-    (cancel, join)
+fn start(job: &JobSpec, cp: Arc<dyn CheckpointHandle>, options: EngineOptions) -> Running {
+    start_runner_with(job, None, cp, CancellationToken::new(), options)
 }
 
 /// Remembers whether any checkpoint restored into an alias table.
@@ -80,16 +58,7 @@ impl CheckpointHandle for Recording {
 }
 
 async fn equal(src: &SqlClient, dest: &SqlClient, qs: &str, qd: &str) -> Vec<Vec<String>> {
-    let start = std::time::Instant::now();
-    loop {
-        let want = rows(src, qs).await;
-        let got = try_rows(dest, qd).await;
-        if got.as_ref() == Some(&want) {
-            return want;
-        }
-        assert!(start.elapsed() < T, "{qd}: {want:?} vs {got:?}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_same(src, dest, qs, qd, T).await
 }
 
 /// Table job onto a target table with the same schema plus a target-only partition p3
@@ -124,7 +93,7 @@ async fn full_sync_onto_extra_partition(atomic: bool) -> Vec<String> {
         ..Default::default()
     };
     let cp = Arc::new(MemoryCheckpoint::new());
-    let (cancel, join) = start(
+    let run = start(
         &job("at", &pair, "s", "d", "t", "t"),
         cp.clone(),
         opts(features),
@@ -137,8 +106,7 @@ async fn full_sync_onto_extra_partition(atomic: bool) -> Vec<String> {
     );
     equal(&src, &dest, qs, qd).await;
     let parts = rows(&dest, "SHOW PARTITIONS FROM d.t").await;
-    cancel.cancel();
-    let _ = join.await;
+    run.stop().await;
     parts.into_iter().map(|r| r[1].clone()).collect()
 }
 
@@ -180,7 +148,7 @@ async fn replace_mismatched_table(alias: bool) -> bool {
         inner: inner.clone(),
         saw_alias: AtomicBool::new(false),
     });
-    let (cancel, join) = start(
+    let run = start(
         &job("al", &pair, "s", "d", "", ""),
         cp.clone(),
         opts(features),
@@ -195,8 +163,7 @@ async fn replace_mismatched_table(alias: bool) -> bool {
     equal(&src, &dest, qs, qd).await;
     let tables = rows(&dest, "SHOW TABLES FROM d").await;
     assert_eq!(tables, vec![vec!["t".to_string()]], "no alias table left");
-    cancel.cancel();
-    let _ = join.await;
+    run.stop().await;
     cp.saw_alias.load(Ordering::SeqCst)
 }
 

@@ -10,56 +10,27 @@ use std::time::Duration;
 
 use ccr_syncer::config::FeatureFlags;
 use ccr_syncer::doris::SqlClient;
-use ccr_syncer::engine::checkpoint::{MemoryCheckpoint, RunnerContext, RunnerExit};
+use ccr_syncer::engine::checkpoint::MemoryCheckpoint;
 use ccr_syncer::engine::status::JobStatus;
 use ccr_syncer::engine::EngineOptions;
 use ccr_syncer::job::{JobSpec, SyncState};
 use engine_common::*;
-use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 const T: Duration = Duration::from_secs(60);
 const PROPS: &str = "PROPERTIES (\"replication_num\" = \"1\", \"binlog.enable\" = \"true\")";
 
 /// Starts `engine::run_with` with `features`.
-fn start(
-    job: &JobSpec,
-    cp: Arc<MemoryCheckpoint>,
-    features: FeatureFlags,
-) -> (CancellationToken, JoinHandle<RunnerExit>) {
-    let (tx, rx) = mpsc::unbounded_channel();
-    let cancel = CancellationToken::new();
-    let ctx = RunnerContext {
-        spec: job.clone(),
-        progress: None,
-        checkpoint: cp,
-        cancel: cancel.clone(),
-        status: Arc::new(JobStatus::new(SyncState::TableFullSync)),
-        commands: rx,
-    };
+fn start(job: &JobSpec, cp: Arc<MemoryCheckpoint>, features: FeatureFlags) -> Running {
     let options = EngineOptions {
         features,
         ..options()
     };
-    let join = tokio::spawn(async move {
-        let _tx = tx;
-        ccr_syncer::engine::run_with(ctx, options).await
-    });
-    (cancel, join)
+    start_runner_with(job, None, cp, CancellationToken::new(), options)
 }
 
 async fn equal(src: &SqlClient, dest: &SqlClient, qs: &str, qd: &str) {
-    let start = std::time::Instant::now();
-    loop {
-        let want = rows(src, qs).await;
-        let got = try_rows(dest, qd).await;
-        if got.as_ref() == Some(&want) {
-            return;
-        }
-        assert!(start.elapsed() < T, "{qd}: {want:?} vs {got:?}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_same(src, dest, qs, qd, T).await;
 }
 
 /// Snapshots taken on the source: (full `ccrs_`, partial `ccrp_`).
@@ -88,7 +59,7 @@ async fn heavy_schema_change(partial: bool) -> (usize, usize) {
         ..Default::default()
     };
     let cp = Arc::new(MemoryCheckpoint::new());
-    let (cancel, join) = start(&job("sc", &pair, "s", "d", "t", "t"), cp.clone(), features);
+    let run = start(&job("sc", &pair, "s", "d", "t", "t"), cp.clone(), features);
     let (qs, qd) = (
         "SELECT * FROM s.t ORDER BY 1, 2",
         "SELECT * FROM d.t ORDER BY 1, 2",
@@ -109,8 +80,7 @@ async fn heavy_schema_change(partial: bool) -> (usize, usize) {
     exec(&src, &["INSERT INTO s.t VALUES (8, 4, 4)"]).await;
     equal(&src, &dest, qs, qd).await;
     wait_incremental(&cp, &status).await;
-    cancel.cancel();
-    let _ = join.await;
+    run.stop().await;
     snapshots(&src).await
 }
 
@@ -149,7 +119,7 @@ async fn create_view_over_existing(drop_exists: bool) -> usize {
         ..Default::default()
     };
     let cp = Arc::new(MemoryCheckpoint::new());
-    let (cancel, join) = start(&job("cv", &pair, "s", "d", "", ""), cp.clone(), features);
+    let run = start(&job("cv", &pair, "s", "d", "", ""), cp.clone(), features);
     let (qs, qd) = (
         "SELECT * FROM s.t ORDER BY 1",
         "SELECT * FROM d.t ORDER BY 1",
@@ -173,8 +143,7 @@ async fn create_view_over_existing(drop_exists: bool) -> usize {
     let status = JobStatus::new(SyncState::DbFullSync);
     wait_incremental(&cp, &status).await;
     let view = rows(&dest, "SELECT * FROM d.v ORDER BY 1").await;
-    cancel.cancel();
-    let _ = join.await;
+    run.stop().await;
     view.first().map_or(0, Vec::len)
 }
 

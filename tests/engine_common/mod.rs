@@ -162,6 +162,17 @@ pub fn start_runner(
     checkpoint: Arc<dyn CheckpointHandle>,
     cancel: CancellationToken,
 ) -> Running {
+    start_runner_with(job, progress, checkpoint, cancel, options())
+}
+
+/// [`start_runner`] with explicit engine options (e.g. feature switches).
+pub fn start_runner_with(
+    job: &JobSpec,
+    progress: Option<Progress>,
+    checkpoint: Arc<dyn CheckpointHandle>,
+    cancel: CancellationToken,
+    engine_options: EngineOptions,
+) -> Running {
     let (tx, rx) = mpsc::unbounded_channel();
     let status = Arc::new(JobStatus::new(SyncState::TableFullSync));
     let ctx = RunnerContext {
@@ -172,7 +183,7 @@ pub fn start_runner(
         status: status.clone(),
         commands: rx,
     };
-    let join = tokio::spawn(ccr_syncer::engine::run_with(ctx, options()));
+    let join = tokio::spawn(ccr_syncer::engine::run_with(ctx, engine_options));
     Running {
         cancel,
         commands: tx,
