@@ -6,36 +6,15 @@
 mod repl_common;
 
 use doris_emu::cluster::{fe_api, Cluster};
-use doris_thrift::frontend_service::{TGetSnapshotRequest, TRestoreSnapshotRequest, TSnapshotType};
-use repl_common::{column, poll, sql, start, TestCluster};
-use serde_json::{json, Value};
+use doris_thrift::frontend_service::TRestoreSnapshotRequest;
+use repl_common::{backup_snapshot, column, poll, sql, start, TestCluster};
 
 const TABLE: &str = "CREATE TABLE t (k INT, v INT) DUPLICATE KEY(k) PARTITION BY RANGE(k) \
     (PARTITION p1 VALUES LESS THAN (\"10\"), PARTITION p2 VALUES LESS THAN (\"20\")) \
     DISTRIBUTED BY HASH(k) BUCKETS 1 PROPERTIES (\"replication_num\" = \"1\", \"binlog.enable\" = \"true\")";
 
 async fn backup_and_restore(src: &TestCluster, dst: &Cluster, name: &str) {
-    sql(&src.c, Some("s"), &format!("BACKUP SNAPSHOT `s`.`{name}` TO `__keep_on_local__` ON (`t`) PROPERTIES (\"type\" = \"full\")"));
-    let q = format!("SHOW BACKUP FROM `s` WHERE SnapshotName = \"{name}\"");
-    poll("backup", || {
-        (column(&src.c, "s", &q, "State").pop()? == "FINISHED").then_some(())
-    })
-    .await;
-    let snap = fe_api::get_snapshot(
-        &src.c,
-        TGetSnapshotRequest {
-            user: Some("root".into()),
-            passwd: Some(String::new()),
-            db: Some("s".into()),
-            label_name: Some(name.into()),
-            snapshot_name: Some(String::new()),
-            snapshot_type: Some(TSnapshotType::LOCAL),
-            ..Default::default()
-        },
-    );
-    let mut info: Value = serde_json::from_slice(&snap.job_info.expect("job_info")).expect("json");
-    let token = src.c.with_state(|s| s.token.clone());
-    info["extra_info"] = json!({"be_network_map": {"10001": {"ip": "127.0.0.1", "port": src.http_port}}, "token": token});
+    let (meta, info) = backup_snapshot(src, name, "`t`").await;
     let req = TRestoreSnapshotRequest {
         user: Some("root".into()),
         passwd: Some(String::new()),
@@ -43,7 +22,7 @@ async fn backup_and_restore(src: &TestCluster, dst: &Cluster, name: &str) {
         label_name: Some(format!("{name}_r")),
         repo_name: Some("__keep_on_local__".into()),
         properties: Some([("reserve_replica".to_string(), "true".to_string())].into()),
-        meta: snap.meta,
+        meta: Some(meta),
         job_info: Some(info.to_string().into_bytes()),
         atomic_restore: Some(true),
         ..Default::default()

@@ -6,11 +6,8 @@
 mod repl_common;
 
 use doris_emu::cluster::{fe_api, Cluster};
-use doris_thrift::frontend_service::{
-    TGetSnapshotRequest, TRestoreSnapshotRequest, TSnapshotType, TTableRef,
-};
-use repl_common::{column, poll, sql, start, TestCluster};
-use serde_json::{json, Value};
+use doris_thrift::frontend_service::{TRestoreSnapshotRequest, TTableRef};
+use repl_common::{backup_snapshot as backup, column, poll, sql, start, TestCluster};
 
 const PROPS: &str = "PROPERTIES (\"replication_num\" = \"1\", \"binlog.enable\" = \"true\")";
 
@@ -20,31 +17,6 @@ struct Opts {
     clean_partitions: bool,
     atomic: bool,
     refs: Vec<(&'static str, &'static str)>,
-}
-
-async fn backup(src: &TestCluster, name: &str, tables: &str) -> (Vec<u8>, Value) {
-    sql(&src.c, Some("s"), &format!("BACKUP SNAPSHOT `s`.`{name}` TO `__keep_on_local__` ON ({tables}) PROPERTIES (\"type\" = \"full\")"));
-    let q = format!("SHOW BACKUP FROM `s` WHERE SnapshotName = \"{name}\"");
-    poll("backup", || {
-        (column(&src.c, "s", &q, "State").pop()? == "FINISHED").then_some(())
-    })
-    .await;
-    let snap = fe_api::get_snapshot(
-        &src.c,
-        TGetSnapshotRequest {
-            user: Some("root".into()),
-            passwd: Some(String::new()),
-            db: Some("s".into()),
-            label_name: Some(name.into()),
-            snapshot_name: Some(String::new()),
-            snapshot_type: Some(TSnapshotType::LOCAL),
-            ..Default::default()
-        },
-    );
-    let mut info: Value = serde_json::from_slice(&snap.job_info.expect("job_info")).expect("json");
-    let token = src.c.with_state(|s| s.token.clone());
-    info["extra_info"] = json!({"be_network_map": {"10001": {"ip": "127.0.0.1", "port": src.http_port}}, "token": token});
-    (snap.meta.expect("meta"), info)
 }
 
 async fn restore(src: &TestCluster, dst: &Cluster, name: &str, tables: &str, o: Opts) {

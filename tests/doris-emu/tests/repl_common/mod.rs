@@ -268,3 +268,35 @@ pub async fn apply_upsert(src: &TestCluster, dst: &Cluster, data: &str, label: &
         .status_code
         .0
 }
+
+/// Backs up `tables` of source db `s` as snapshot `name` and fetches it as the syncer
+/// does: the snapshot meta, and the job info with the `extra_info` a restore needs.
+pub async fn backup_snapshot(
+    src: &TestCluster,
+    name: &str,
+    tables: &str,
+) -> (Vec<u8>, serde_json::Value) {
+    sql(&src.c, Some("s"), &format!("BACKUP SNAPSHOT `s`.`{name}` TO `__keep_on_local__` ON ({tables}) PROPERTIES (\"type\" = \"full\")"));
+    let q = format!("SHOW BACKUP FROM `s` WHERE SnapshotName = \"{name}\"");
+    poll("backup", || {
+        (column(&src.c, "s", &q, "State").pop()? == "FINISHED").then_some(())
+    })
+    .await;
+    let snap = doris_emu::cluster::fe_api::get_snapshot(
+        &src.c,
+        doris_thrift::frontend_service::TGetSnapshotRequest {
+            user: Some("root".into()),
+            passwd: Some(String::new()),
+            db: Some("s".into()),
+            label_name: Some(name.into()),
+            snapshot_name: Some(String::new()),
+            snapshot_type: Some(doris_thrift::frontend_service::TSnapshotType::LOCAL),
+            ..Default::default()
+        },
+    );
+    let mut info: serde_json::Value =
+        serde_json::from_slice(&snap.job_info.expect("job_info")).expect("json");
+    let token = src.c.with_state(|s| s.token.clone());
+    info["extra_info"] = serde_json::json!({"be_network_map": {"10001": {"ip": "127.0.0.1", "port": src.http_port}}, "token": token});
+    (snap.meta.expect("meta"), info)
+}
