@@ -28,6 +28,7 @@ mod log;
 mod node;
 mod node_config;
 mod raft;
+mod security;
 mod tls;
 
 pub use api::ApiConfig;
@@ -42,4 +43,5 @@ pub use log::{LogConfig, LogFormat};
 pub use node::NodeSection;
 pub use node_config::{NodeConfig, REDACTED};
 pub use raft::RaftConfig;
+pub use security::SecurityConfig;
 pub use tls::TlsConfig;

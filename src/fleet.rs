@@ -55,6 +55,7 @@ pub mod lease;
 pub mod liveness;
 pub mod reconciler;
 pub mod scheduler;
+pub mod sealing;
 pub mod store;
 pub mod writer;
 

@@ -82,6 +82,9 @@ pub struct Args {
     /// [api] tls_key: PEM key file.
     #[arg(long, value_name = "FILE")]
     pub tls_key: Option<PathBuf>,
+    /// [security] secrets_key_file: base64 32-byte key sealing job passwords at rest.
+    #[arg(long, value_name = "FILE")]
+    pub secrets_key_file: Option<PathBuf>,
 
     /// [doris] connect_timeout.
     #[arg(long, alias = "connect_timeout", value_parser = parse_duration, value_name = "DURATION")]

@@ -71,6 +71,10 @@ impl Args {
             a.tls_key = Some(key.clone());
             set.push("api.tls_key");
         }
+        if let Some(file) = &self.secrets_key_file {
+            cfg.security.secrets_key_file = Some(file.clone());
+            set.push("security.secrets_key_file");
+        }
     }
 
     fn apply_doris(&self, cfg: &mut NodeConfig, set: &mut Vec<&'static str>) {

@@ -56,6 +56,7 @@ pub const KEYS: &[Key] = &[
     k("tls", "raft_key", Kind::Str),
     k("tls", "raft_client_auth", Kind::Bool),
     k("tls", "api_ca", Kind::Str),
+    k("security", "secrets_key_file", Kind::Str),
     k("doris", "connect_timeout", Kind::Str),
     k("doris", "rpc_timeout", Kind::Str),
     k("doris", "commit_txn_timeout", Kind::Str),

@@ -6,7 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::doris::Secret;
 
-use super::{ApiConfig, DorisConfig, FeatureFlags, LogConfig, NodeSection, RaftConfig, TlsConfig};
+use super::{
+    ApiConfig, DorisConfig, FeatureFlags, LogConfig, NodeSection, RaftConfig, SecurityConfig,
+    TlsConfig,
+};
 
 /// Everything a node needs, typed and validated. Built by [`super::load`] (flags, env,
 /// file, defaults) or by hand in tests (`NodeConfig::default()` plus field updates).
@@ -21,6 +24,8 @@ pub struct NodeConfig {
     pub api: ApiConfig,
     /// `[tls]`: TLS between nodes.
     pub tls: TlsConfig,
+    /// `[security]`: secrets at rest.
+    pub security: SecurityConfig,
     /// `[doris]`: Doris client timeouts and limits.
     pub doris: DorisConfig,
     /// `[features]`: the original's feature switches.

@@ -2,7 +2,8 @@
 //!
 //! Reads are local (a forwarded write waits until it is applied here, so a node reads its
 //! own writes); writes go through [`RaftWriter`] to the leader. Job specs are stored as
-//! JSON including the cluster passwords, like the original's job table.
+//! JSON including the cluster passwords, like the original's job table; with a
+//! [`SecretsKey`] the passwords are sealed first (see [`super::sealing`]) and opened on read.
 //!
 //! Progress of an owned job is written only by the owner's [`super::checkpoint`] with its
 //! epoch; `save_progress` here only *seeds* the first progress of a new job.
@@ -17,6 +18,7 @@ use syncer_raft::model::JobState as RaftJobState;
 use syncer_raft::node::RaftNode;
 
 use super::now_ms;
+use super::sealing::{open_spec, seal_spec, SealError, SecretsKey};
 use super::writer::RaftWriter;
 use super::writer::WriteError;
 use crate::job::{JobSpec, JobState, Progress};
@@ -26,12 +28,34 @@ use crate::manager::{JobRecord, JobStore, StoreError};
 pub struct RaftJobStore {
     raft: Arc<RaftNode>,
     writer: Arc<RaftWriter>,
+    key: Option<Arc<SecretsKey>>,
 }
 
 impl RaftJobStore {
     /// A store reading from `raft` and writing through `writer`.
     pub fn new(raft: Arc<RaftNode>, writer: Arc<RaftWriter>) -> Self {
-        Self { raft, writer }
+        Self {
+            raft,
+            writer,
+            key: None,
+        }
+    }
+
+    /// Seals job passwords with `key` before they enter a Raft command.
+    pub fn with_secrets_key(mut self, key: Option<Arc<SecretsKey>>) -> Self {
+        self.key = key;
+        self
+    }
+
+    /// The stored form of `spec`: passwords sealed when a key is configured.
+    fn stored_spec(&self, spec: &JobSpec) -> Result<serde_json::Value, StoreError> {
+        match &self.key {
+            Some(key) => {
+                let sealed = seal_spec(key, spec).map_err(|e| seal_failed(&spec.name, &e))?;
+                spec_value(&sealed)
+            }
+            None => spec_value(spec),
+        }
     }
 
     async fn write(&self, cmd: Command) -> Result<(), StoreError> {
@@ -41,6 +65,11 @@ impl RaftJobStore {
             _ => Ok(()),
         }
     }
+}
+
+/// A sealing error of job `name` as a store error (the message never holds the secret).
+fn seal_failed(name: &str, e: &SealError) -> StoreError {
+    StoreError::Unavailable(format!("job {name}: {e}"))
 }
 
 fn map_write(e: WriteError) -> StoreError {
@@ -94,7 +123,7 @@ impl JobStore for RaftJobStore {
     async fn create(&self, record: JobRecord) -> Result<(), StoreError> {
         let cmd = Command::CreateJob {
             name: record.spec.name.clone(),
-            spec: spec_value(&record.spec)?,
+            spec: self.stored_spec(&record.spec)?,
             state: to_raft_state(&record.state),
             at_ms: now_ms(),
         };
@@ -107,6 +136,7 @@ impl JobStore for RaftJobStore {
             return Ok(None);
         };
         let spec = decode_spec(name, &job.spec)?;
+        let spec = open_spec(self.key.as_deref(), spec).map_err(|e| seal_failed(name, &e))?;
         let state = from_raft_state(&job.state);
         Ok(Some(JobRecord { spec, state }))
     }
@@ -120,7 +150,7 @@ impl JobStore for RaftJobStore {
     async fn update_spec(&self, spec: &JobSpec) -> Result<(), StoreError> {
         let cmd = Command::UpdateJobSpec {
             name: spec.name.clone(),
-            spec: spec_value(spec)?,
+            spec: self.stored_spec(spec)?,
             at_ms: now_ms(),
         };
         self.write(cmd).await

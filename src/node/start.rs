@@ -22,6 +22,7 @@ use crate::fleet::checkpoint::CheckpointDeps;
 use crate::fleet::client::InternalClient;
 use crate::fleet::internal::{self, InternalState};
 use crate::fleet::reconciler::Reconciler;
+use crate::fleet::sealing::{SecretsKey, UnsealingHost};
 use crate::fleet::store::RaftJobStore;
 use crate::fleet::{heartbeat, leader_loop, FleetCore, FleetTiming};
 use crate::manager::{engine_runner_factory_with, JobManager, RunnerFactory};
@@ -152,6 +153,22 @@ fn spawn_http(
     })
 }
 
+/// The key sealing job passwords at rest, if configured (warns when it is not).
+fn secrets_key(cfg: &NodeConfig) -> Result<Option<Arc<SecretsKey>>, NodeError> {
+    let Some(path) = &cfg.security.secrets_key_file else {
+        tracing::warn!(
+            data_dir = %cfg.node.data_dir.display(),
+            "security.secrets_key_file is unset: job passwords are stored unencrypted in the Raft data dir."
+        );
+        return Ok(None);
+    };
+    let key = SecretsKey::load(path).map_err(|e| NodeError::Config {
+        key: "security.secrets_key_file".into(),
+        msg: e.to_string(),
+    })?;
+    Ok(Some(Arc::new(key)))
+}
+
 /// Builds the job manager (fleet mode) and the reconciler that drives its runners, and
 /// the state of the internal endpoints over them.
 fn manager_and_reconciler(
@@ -159,10 +176,12 @@ fn manager_and_reconciler(
     core: &Arc<FleetCore>,
     metrics: &Metrics,
     cancel: &CancellationToken,
+    key: Option<Arc<SecretsKey>>,
 ) -> (Arc<JobManager>, InternalState) {
     let batcher = ProgressBatcher::spawn(core.writer.clone(), cancel.clone());
     let (factory, ops) = runners(opts);
-    let store = Arc::new(RaftJobStore::new(core.raft.clone(), core.writer.clone()));
+    let store = RaftJobStore::new(core.raft.clone(), core.writer.clone());
+    let store = Arc::new(store.with_secrets_key(key.clone()));
     let manager = JobManager::new(store, ops, factory).with_external_runners();
     let manager = Arc::new(manager.with_metrics(metrics.clone()));
     let deps = CheckpointDeps {
@@ -174,7 +193,7 @@ fn manager_and_reconciler(
     };
     let internal = InternalState {
         core: core.clone(),
-        reconciler: Reconciler::new(deps, manager.clone()),
+        reconciler: Reconciler::new(deps, Arc::new(UnsealingHost::new(manager.clone(), key))),
         token: opts.config.api.token.clone(),
     };
     (manager, internal)
@@ -282,6 +301,7 @@ pub(super) async fn start(
         msg,
     })?;
     let tls = NodeTls::load(cfg).map_err(tls_error)?;
+    let key = secrets_key(cfg)?;
     let l = listeners(cfg).await?;
     let raft = start_raft(&opts, &l.info, l.raft, &tls).await?;
     let client = InternalClient::new(cfg.api.token.clone(), opts.addr_map.clone());
@@ -293,7 +313,7 @@ pub(super) async fn start(
     let cancel = shutdown.child_token();
     let metrics = opts.metrics.clone();
     let metrics = metrics.unwrap_or_else(|| Metrics::new(cfg.node.id));
-    let (manager, internal) = manager_and_reconciler(&opts, &core, &metrics, &cancel);
+    let (manager, internal) = manager_and_reconciler(&opts, &core, &metrics, &cancel, key);
     let join = (l.info.clone(), cfg.node.join.clone());
     let forwarder = forwarder(cfg, &core, &tls)?;
     let tasks = spawn_tasks(
