@@ -1,7 +1,7 @@
 //! c. Progress checkpoints through Raft on three in-process nodes (release build),
 //! batched by the `ProgressBatcher`, from the leader and from a follower (forwarded to
 //! the leader): sustained saves/s closed-loop (the ceiling) and p50/p99 commit latency at
-//! 10,000 saves/s offered (1,000 jobs x 10/s). Lifted from `tests/fleet_bench_checkpoints.rs`.
+//! 10,000 saves/s offered (1,000 jobs x 10/s).
 //!
 //! Open-loop latency counts from each save's *intended* send time (its tick), not from when
 //! it was sent: a saver whose previous save was slow sends late, and that wait is latency
