@@ -14,10 +14,9 @@ use std::time::{Duration, Instant};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use ccr_syncer::doris::SqlClient;
-use doris_emu::testing::EmuOptions;
 use fleet_common::{free_port, poll, Fleet, BIN};
 use serde_json::{json, Value};
-use support::emu::{emu_ids, side_with_password, start_emu};
+use support::emu::{password_pair_with_db, side_with_password};
 
 const PASSWORD: &str = "Pw-9xQ4-sealed-Doris-Secret";
 
@@ -62,26 +61,8 @@ async fn post(http: &reqwest::Client, addr: &str, path: &str, body: &Value) -> O
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sealed_passwords_never_reach_the_data_dir() {
-    let ((src_emu, src), (dst_emu, dst)) = tokio::task::spawn_blocking(|| {
-        let start = |id, be| {
-            let opts = EmuOptions {
-                root_password: PASSWORD.into(),
-                ..emu_ids(id, be)
-            };
-            start_emu(opts)
-        };
-        (start(31_000, 11_001), start(61_000, 21_001))
-    })
-    .await
-    .expect("emulators");
-    for s in [
-        "CREATE DATABASE `seal_db` PROPERTIES (\"binlog.enable\" = \"true\")",
-        "CREATE TABLE `seal_db`.`t1` (k INT NOT NULL, v INT NULL) DUPLICATE KEY(k) \
-         DISTRIBUTED BY HASH(k) BUCKETS 1 PROPERTIES (\"replication_num\" = \"1\", \"binlog.enable\" = \"true\")",
-        "INSERT INTO `seal_db`.`t1` VALUES (1, 10), (2, 20)",
-    ] {
-        src.exec(s).await.unwrap_or_else(|e| panic!("{s}: {e}"));
-    }
+    let ((src_emu, src), (dst_emu, dst)) =
+        password_pair_with_db(PASSWORD, (31_000, 11_001), (61_000, 21_001), "seal_db").await;
 
     let mut fleet = Fleet::new();
     let key_text = STANDARD.encode([0x5a_u8; 32]);

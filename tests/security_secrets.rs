@@ -9,10 +9,10 @@ mod syncerctl_common;
 use std::time::Duration;
 
 use ccr_syncer::doris::SqlClient;
-use doris_emu::testing::{EmuOptions, EmuProcess};
+use doris_emu::testing::EmuProcess;
 use fleet_common::{poll, Fleet};
 use serde_json::{json, Value};
-use support::emu::{emu_ids, side_with_password, start_emu};
+use support::emu::{password_pair_with_db, side_with_password};
 
 const PASSWORD: &str = "Pw-k7Q2-doris-S3cret";
 const TOKEN: &str = "api-tok-51f0-S3cret";
@@ -40,26 +40,8 @@ async fn count(c: &SqlClient, q: &str) -> Option<usize> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn password_and_token_never_leak() {
-    let ((src_emu, src), (dst_emu, dst)) = tokio::task::spawn_blocking(|| {
-        let start = |id, be| {
-            let opts = EmuOptions {
-                root_password: PASSWORD.into(),
-                ..emu_ids(id, be)
-            };
-            start_emu(opts)
-        };
-        (start(30_000, 10_001), start(60_000, 20_001))
-    })
-    .await
-    .expect("emulators");
-    for s in [
-        "CREATE DATABASE `sec_db` PROPERTIES (\"binlog.enable\" = \"true\")",
-        "CREATE TABLE `sec_db`.`t1` (k INT NOT NULL, v INT NULL) DUPLICATE KEY(k) \
-         DISTRIBUTED BY HASH(k) BUCKETS 1 PROPERTIES (\"replication_num\" = \"1\", \"binlog.enable\" = \"true\")",
-        "INSERT INTO `sec_db`.`t1` VALUES (1, 10), (2, 20)",
-    ] {
-        src.exec(s).await.unwrap_or_else(|e| panic!("{s}: {e}"));
-    }
+    let ((src_emu, _src), (dst_emu, dst)) =
+        password_pair_with_db(PASSWORD, (30_000, 10_001), (60_000, 20_001), "sec_db").await;
 
     let mut fleet = Fleet::new();
     let node = fleet.add(1, vec![]);

@@ -36,6 +36,38 @@ pub async fn spawn_emu(opts: EmuOptions) -> (EmuProcess, SqlClient) {
         .expect("spawn_blocking")
 }
 
+/// A source and a target emulator whose `root` password is `password` (ids from
+/// `src_ids` / `dst_ids`: (cluster, backend)), the source holding database `db` with
+/// binlog on and table `t1 (k, v)` with rows (1, 10), (2, 20).
+pub async fn password_pair_with_db(
+    password: &str,
+    src_ids: (i64, i64),
+    dst_ids: (i64, i64),
+    db: &str,
+) -> ((EmuProcess, SqlClient), (EmuProcess, SqlClient)) {
+    let opts = |(id, be): (i64, i64)| EmuOptions {
+        root_password: password.into(),
+        ..emu_ids(id, be)
+    };
+    let (src_opts, dst_opts) = (opts(src_ids), opts(dst_ids));
+    let (src, dst) =
+        tokio::task::spawn_blocking(move || (start_emu(src_opts), start_emu(dst_opts)))
+            .await
+            .expect("emulators");
+    for s in [
+        format!("CREATE DATABASE `{db}` PROPERTIES (\"binlog.enable\" = \"true\")"),
+        format!(
+            "CREATE TABLE `{db}`.`t1` (k INT NOT NULL, v INT NULL) DUPLICATE KEY(k) \
+             DISTRIBUTED BY HASH(k) BUCKETS 1 \
+             PROPERTIES (\"replication_num\" = \"1\", \"binlog.enable\" = \"true\")"
+        ),
+        format!("INSERT INTO `{db}`.`t1` VALUES (1, 10), (2, 20)"),
+    ] {
+        src.1.exec(&s).await.unwrap_or_else(|e| panic!("{s}: {e}"));
+    }
+    (src, dst)
+}
+
 /// A SQL client on `emu` as `root` with `password` (default database `x`).
 pub fn root_sql(emu: &EmuProcess, password: &str) -> SqlClient {
     let spec = ClusterSpec {
