@@ -65,17 +65,17 @@ pub struct MetaView<'a> {
 }
 
 /// Plans (from cached or fresh metadata) and runs every ingest of `targets` into txn
-/// `txn_id`.
+/// `txn_id`; returns the commit infos and the txn's rows/bytes, counted at commit.
 pub async fn ingest_all(
     ctx: &JobCtx,
     txn_id: i64,
     targets: &[Target],
     shadow: &BTreeSet<i64>,
-) -> EngineResult<Ingested> {
+) -> EngineResult<(Vec<TTabletCommitInfo>, PendingStats)> {
     let tasks = plan_cache::plan(ctx, txn_id, targets, shadow).await?;
     let stats = stats::start(ctx, &tasks);
     match ctx.guard(run(&ctx.be, tasks)).await {
-        Ok(infos) => Ok(Ingested { infos, stats }),
+        Ok(infos) => Ok((infos, PendingStats(stats))),
         Err(e) => {
             // Also drops the cached getMeta trees: the replay plans on fresh metadata.
             // Dropping `stats` aborts its reads: a failed ingest counts nothing.
@@ -85,23 +85,9 @@ pub async fn ingest_all(
     }
 }
 
-/// What a successful [`ingest_all`] yields: the commit infos, and the rows/bytes reads that
-/// are counted only once the txn committed ([`Ingested::committed`]).
-pub struct Ingested {
-    /// Commit info of every target replica.
-    pub infos: Vec<TTabletCommitInfo>,
-    stats: Option<stats::StatsFetch>,
-}
-
-impl Ingested {
-    /// Splits off the commit infos; the returned handle counts rows/bytes when told the
-    /// txn committed (dropping it counts nothing, so a replayed txn is never counted twice).
-    pub fn split(self) -> (Vec<TTabletCommitInfo>, PendingStats) {
-        (self.infos, PendingStats(self.stats))
-    }
-}
-
-/// Rows/bytes of an ingested txn, waiting for its commit.
+/// Rows/bytes of an ingested txn, waiting for its commit: counted by
+/// [`PendingStats::committed`]; dropping it counts nothing, so a replayed txn is never
+/// counted twice.
 pub struct PendingStats(Option<stats::StatsFetch>);
 
 impl PendingStats {

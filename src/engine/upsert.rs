@@ -79,7 +79,7 @@ pub async fn apply(ctx: &JobCtx, p: &mut Progress, r: &UpsertRecord) -> EngineRe
     checkpoint(ctx, p, SubSyncState::IngestBinlog, &data).await?;
     let shadow = ctx.options.upsert_shadow_filter(&p.shadow_index_map);
     let (infos, stats) = match ingest::ingest_all(ctx, txn_id, &targets, &shadow).await {
-        Ok(ingested) => ingested.split(),
+        Ok(ingested) => ingested,
         Err(e) => {
             // Target ids may be stale (table replaced or recreated): resolve them again.
             if let Some(m) = p.table_mapping.as_mut() {
