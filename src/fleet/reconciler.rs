@@ -18,6 +18,7 @@ use syncer_raft::NodeId;
 use tokio_util::sync::CancellationToken;
 
 use super::checkpoint::{CheckpointDeps, RaftCheckpoint};
+use super::sealing::SecretsKey;
 use super::store::decode_spec;
 use crate::engine::checkpoint::CheckpointHandle;
 use crate::engine::status::JobStatus;
@@ -65,6 +66,8 @@ struct Held {
 pub struct Reconciler {
     deps: CheckpointDeps,
     host: Arc<dyn RunnerHost>,
+    /// Opens the sealed passwords of the specs the runners get.
+    key: Option<Arc<SecretsKey>>,
     held: Mutex<HashMap<String, Held>>,
     /// `(state changes counter, may run, lease generation)` of the last pass: progress
     /// saves do not move the counter, so checkpoint traffic costs no reconciliation work.
@@ -72,11 +75,16 @@ pub struct Reconciler {
 }
 
 impl Reconciler {
-    /// A reconciler starting runners on `host`.
-    pub fn new(deps: CheckpointDeps, host: Arc<dyn RunnerHost>) -> Arc<Self> {
+    /// A reconciler starting runners on `host`; `key` is the node's secrets key, if any.
+    pub fn new(
+        deps: CheckpointDeps,
+        host: Arc<dyn RunnerHost>,
+        key: Option<Arc<SecretsKey>>,
+    ) -> Arc<Self> {
         Arc::new(Self {
             deps,
             host,
+            key,
             held: Mutex::new(HashMap::new()),
             last: Mutex::new(None),
         })
@@ -158,7 +166,7 @@ impl Reconciler {
             .deps
             .raft
             .read_state(|sm| sm.state.job(name).map(|j| j.spec.clone()))?;
-        let spec = match decode_spec(name, &spec_json) {
+        let spec = match decode_spec(name, &spec_json, self.key.as_deref()) {
             Ok(spec) => spec,
             Err(e) => {
                 tracing::error!(job = %name, error = %e, "Cannot start runner.");

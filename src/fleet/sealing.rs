@@ -8,14 +8,12 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305, NONCE_LEN};
 use ring::rand::{SecureRandom, SystemRandom};
 
-use super::reconciler::{MakeCheckpoint, RunnerHost};
 use crate::doris::Secret;
 use crate::job::JobSpec;
 
@@ -167,34 +165,6 @@ pub fn open_spec(key: Option<&SecretsKey>, mut spec: JobSpec) -> Result<JobSpec,
     spec.src.password = Secret::new(open_value(key, spec.src.password.expose())?);
     spec.dest.password = Secret::new(open_value(key, spec.dest.password.expose())?);
     Ok(spec)
-}
-
-/// A [`RunnerHost`] that opens the passwords of a spec read from the replicated state
-/// before the runner gets it (the reconciler decodes specs without the key).
-pub struct UnsealingHost {
-    inner: Arc<dyn RunnerHost>,
-    key: Option<Arc<SecretsKey>>,
-}
-
-impl UnsealingHost {
-    /// Wraps `inner`; `key` is the node's secrets key, if any.
-    pub fn new(inner: Arc<dyn RunnerHost>, key: Option<Arc<SecretsKey>>) -> Self {
-        Self { inner, key }
-    }
-}
-
-impl RunnerHost for UnsealingHost {
-    fn start_owned(&self, spec: JobSpec, make: MakeCheckpoint) {
-        let name = spec.name.clone();
-        match open_spec(self.key.as_deref(), spec) {
-            Ok(spec) => self.inner.start_owned(spec, make),
-            Err(e) => tracing::error!(job = %name, error = %e, "Cannot start runner."),
-        }
-    }
-
-    fn stop_owned(&self, name: &str) {
-        self.inner.stop_owned(name);
-    }
 }
 
 #[cfg(test)]

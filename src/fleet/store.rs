@@ -112,10 +112,16 @@ fn spec_value(spec: &JobSpec) -> Result<serde_json::Value, StoreError> {
     serde_json::to_value(spec).map_err(|e| StoreError::Unavailable(format!("encode spec: {e}")))
 }
 
-/// Decodes a stored job spec.
-pub fn decode_spec(name: &str, value: &serde_json::Value) -> Result<JobSpec, StoreError> {
-    <JobSpec as serde::Deserialize>::deserialize(value)
-        .map_err(|e| StoreError::Unavailable(format!("stored spec of {name} unreadable: {e}")))
+/// Decodes a stored job spec and opens its sealed passwords with `key` (the node's secrets
+/// key, if any): the one way specs leave the replicated state.
+pub fn decode_spec(
+    name: &str,
+    value: &serde_json::Value,
+    key: Option<&SecretsKey>,
+) -> Result<JobSpec, StoreError> {
+    let spec = <JobSpec as serde::Deserialize>::deserialize(value)
+        .map_err(|e| StoreError::Unavailable(format!("stored spec of {name} unreadable: {e}")))?;
+    open_spec(key, spec).map_err(|e| seal_failed(name, &e))
 }
 
 #[async_trait]
@@ -135,8 +141,7 @@ impl JobStore for RaftJobStore {
         let Some(job) = found else {
             return Ok(None);
         };
-        let spec = decode_spec(name, &job.spec)?;
-        let spec = open_spec(self.key.as_deref(), spec).map_err(|e| seal_failed(name, &e))?;
+        let spec = decode_spec(name, &job.spec, self.key.as_deref())?;
         let state = from_raft_state(&job.state);
         Ok(Some(JobRecord { spec, state }))
     }

@@ -22,7 +22,7 @@ use crate::fleet::checkpoint::CheckpointDeps;
 use crate::fleet::client::InternalClient;
 use crate::fleet::internal::{self, InternalState};
 use crate::fleet::reconciler::Reconciler;
-use crate::fleet::sealing::{SecretsKey, UnsealingHost};
+use crate::fleet::sealing::SecretsKey;
 use crate::fleet::store::RaftJobStore;
 use crate::fleet::{heartbeat, leader_loop, FleetCore, FleetTiming};
 use crate::manager::{engine_runner_factory_with, JobManager, RunnerFactory};
@@ -193,7 +193,7 @@ fn manager_and_reconciler(
     };
     let internal = InternalState {
         core: core.clone(),
-        reconciler: Reconciler::new(deps, Arc::new(UnsealingHost::new(manager.clone(), key))),
+        reconciler: Reconciler::new(deps, manager.clone(), key),
         token: opts.config.api.token.clone(),
     };
     (manager, internal)
